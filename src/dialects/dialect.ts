@@ -1,0 +1,111 @@
+import type { Knex } from 'knex';
+import type { FieldMeta } from '../metadata/field-meta';
+import type { ModelMeta } from '../metadata/model-meta';
+
+/**
+ * What a database can do. Shared code asks these flags; it never asks which database it is.
+ */
+export interface DialectCapabilities {
+  /** `INSERT/UPDATE/DELETE ... RETURNING` is available. */
+  readonly returning: boolean;
+  /** DDL statements take part in transactions (rolled back with them). */
+  readonly transactionalDdl: boolean;
+  /** Most bound parameters one statement may carry. Batch sizes derive from it. */
+  readonly maxBindParams: number;
+  /** `ALTER TABLE ADD COLUMN ... NOT NULL` without a default works on an empty table. */
+  readonly addNotNullColumnWithoutDefault: boolean;
+}
+
+/** The result of one statement on a raw driver connection. */
+export interface QueryResult {
+  rows: Record<string, unknown>[];
+  /** Rows changed by a write, or rows returned by a read. */
+  rowCount: number;
+}
+
+/** Runs statements on raw driver connections (the fast path that bypasses knex's builder). */
+export interface Driver {
+  /**
+   * Runs one statement. `expectRows` says whether it returns rows (SELECT, or a write with
+   * RETURNING). Implementations cache prepared statements per connection, keyed by the SQL text.
+   */
+  execute(connection: unknown, sql: string, bindings: readonly unknown[], expectRows: boolean): Promise<QueryResult>;
+}
+
+/** Converts one field's values between JavaScript and the database. `null` never reaches these. */
+export interface FieldCodec {
+  toDb(value: unknown): unknown;
+  fromDb(value: unknown): unknown;
+}
+
+/** What a driver error means, in database-neutral terms. Shared code turns this into a typed error. */
+export interface ErrorClassification {
+  kind: 'unique' | 'primaryKey' | 'notNull' | 'foreignKey' | 'check' | 'connection' | 'undefinedTable' | 'other';
+  /** Constraint name, when the database reports it. */
+  constraint?: string;
+  /** Columns involved, when the database reports them. */
+  columns?: string[];
+  /** Table involved, when the database reports it. */
+  table?: string;
+}
+
+/** A function that runs one statement in the caller's current connection or transaction. */
+export type Run = (sql: string, bindings?: readonly unknown[], expectRows?: boolean) => Promise<QueryResult>;
+
+/** A parsed connection target, the input of {@link Dialect.knexConfig}. */
+export interface ConnectionTarget {
+  /** e.g. `./app.sqlite`, `:memory:` or a postgres URL. */
+  readonly location: string;
+  /** Driver choice where a database has several (SQLite: better-sqlite3 or sqlite3). */
+  readonly driver?: string;
+  /** PostgreSQL schema to work in (search_path); tests use one schema per process. */
+  readonly schema?: string;
+}
+
+/**
+ * Everything that differs between databases. One implementation per folder in src/dialects/.
+ */
+export interface Dialect {
+  /** `sqlite` or `postgres` (later `mysql`). For display and reports only: never branch on it. */
+  readonly name: string;
+  readonly capabilities: DialectCapabilities;
+  readonly driver: Driver;
+
+  /** knex configuration (client, connection, pool, per-connection setup such as pragmas and type parsers). */
+  knexConfig(target: ConnectionTarget): Knex.Config;
+
+  /** Quotes an identifier (table or column name). */
+  quote(identifier: string): string;
+  /** Placeholder of the n-th (1-based) bound parameter: `?` or `$n`. */
+  placeholder(index: number): string;
+  /** SQL that reads a column in select lists; usually the quoted column, e.g. a CAST for bigint on SQLite. */
+  selectExpression(field: FieldMeta, quotedColumn: string): string;
+  /** The value conversion of one field, built once per field and dialect. */
+  codec(field: FieldMeta): FieldCodec;
+
+  /** The conflict clause of an upsert, written after `INSERT ... VALUES (...)`. Columns are unquoted names. */
+  upsertClause(conflictColumns: readonly string[], updateColumns: readonly string[]): string;
+
+  /** Statement that starts a transaction (`BEGIN`, `BEGIN IMMEDIATE`). */
+  readonly beginSql: string;
+  /** Statements run in a transaction before schema creation, to serialise it across processes. */
+  schemaLockSql(key: string): string[];
+
+  /** CREATE TABLE (and its unique constraints, indexes, enum types) for a model. */
+  createTableSql(model: ModelMeta): string[];
+  /** ALTER TABLE ... ADD COLUMN for one field of an existing table. */
+  addColumnSql(model: ModelMeta, field: FieldMeta): string[];
+  /** DROP TABLE (and anything created with it, such as enum types). */
+  dropTableSql(model: ModelMeta): string[];
+  /** Removes every row and resets generated keys. */
+  truncateSql(model: ModelMeta): string[];
+  /** CREATE INDEX IF NOT EXISTS for one index of the model (used for additive evolution). */
+  createIndexSql(model: ModelMeta, index: { name: string; columns: readonly string[]; unique: boolean }): string[];
+  /** Whether the table exists (in the current schema). */
+  tableExists(run: Run, table: string): Promise<boolean>;
+  /** Column names of a table as they are in the database. */
+  columnNames(run: Run, table: string): Promise<string[]>;
+
+  /** Reads a driver error. Returns `other` for anything it does not recognise. */
+  classifyError(error: unknown): ErrorClassification;
+}

@@ -1,0 +1,10 @@
+export { ErrorCodes, type ErrorCode } from './codes';
+export { RegistaError, describeValue, type ErrorDetails, type SerializedError } from './base';
+export { ConfigurationError, ModelRegistrationError, ConnectionError } from './configuration';
+export { ValidationError, type FieldViolation } from './validation';
+export { InvalidQueryError, RecordNotFoundError, MultipleRecordsFoundError } from './query';
+export {
+  ConstraintViolationError, DuplicateKeyError, UniqueConstraintError, NotNullViolationError,
+  ForeignKeyViolationError, CheckViolationError, InvalidPrimaryKeyAssignmentError, ImmutableFieldError,
+} from './constraint';
+export { SchemaError, MigrationError, RelationshipError, TransactionError, DatabaseError } from './schema';

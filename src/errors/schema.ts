@@ -1,0 +1,27 @@
+import { RegistaError } from './base';
+import { ErrorCodes } from './codes';
+
+/** The schema cannot be created or read as asked. */
+export class SchemaError extends RegistaError {
+  static override readonly code = ErrorCodes.SCHEMA;
+}
+
+/** A schema change cannot be applied safely (a column exists, a NOT NULL column lacks a default...). */
+export class MigrationError extends RegistaError {
+  static override readonly code = ErrorCodes.MIGRATION;
+}
+
+/** A relation is misconfigured or misused. */
+export class RelationshipError extends RegistaError {
+  static override readonly code = ErrorCodes.RELATIONSHIP;
+}
+
+/** A transaction was used wrongly (e.g. after it ended). */
+export class TransactionError extends RegistaError {
+  static override readonly code = ErrorCodes.TRANSACTION;
+}
+
+/** A database error regista has no more specific class for. The driver error is the `cause`. */
+export class DatabaseError extends RegistaError {
+  static override readonly code = ErrorCodes.DATABASE;
+}

@@ -1,0 +1,38 @@
+/**
+ * regista: decorated models with a Django-style `objects` manager on SQLite and PostgreSQL.
+ * This file is the whole public surface; anything not exported here is internal.
+ */
+import 'reflect-metadata';
+import './schema/create-all';
+
+// Models and decorators
+export { Model, isModel, type ModelInstance, type ModelStatics, type ModelClass } from './model/model';
+export { model } from './decorators/model';
+export { field, primaryKey } from './decorators/field';
+export type { ModelOptions, FieldOptions, PrimaryKeyOptions } from './metadata/options';
+export type { FieldType, FieldMeta } from './metadata/field-meta';
+export type { ModelMeta, IndexMeta } from './metadata/model-meta';
+export { registry, ModelRegistry } from './metadata/registry';
+
+// Manager and queries
+export { Manager, type GetOptions } from './manager/manager';
+export type { QueryOptions } from './manager/select-query';
+export type { CreateData, Criteria, DataKeys, FieldCondition, ModelData, PrimaryKeyValue } from './manager/types';
+
+// Connections and transactions
+export { connect, getDatabase, disconnectAll, transaction, DEFAULT_DATABASE_URL, type ConnectOptions } from './connection/connect';
+export { Database, type QueryEvent, type SchemaEvent } from './connection/database';
+export type { Dialect, DialectCapabilities } from './dialects/dialect';
+
+// Schema
+export { dependencyOrder } from './schema/create-all';
+
+// Errors
+export {
+  ErrorCodes, RegistaError, ConfigurationError, ModelRegistrationError, ConnectionError, ValidationError,
+  InvalidQueryError, RecordNotFoundError, MultipleRecordsFoundError, ConstraintViolationError, DuplicateKeyError,
+  UniqueConstraintError, NotNullViolationError, ForeignKeyViolationError, CheckViolationError,
+  InvalidPrimaryKeyAssignmentError, ImmutableFieldError, SchemaError, MigrationError, RelationshipError,
+  TransactionError, DatabaseError,
+  type ErrorCode, type ErrorDetails, type SerializedError, type FieldViolation,
+} from './errors';

@@ -1,0 +1,31 @@
+import type { FieldMeta } from './field-meta';
+
+/** A unique constraint or index over one or more fields. */
+export interface IndexMeta {
+  readonly name: string;
+  readonly fields: readonly string[];
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+}
+
+/** The resolved description of one model class. Built once; read by manager, schema and dialects. */
+export interface ModelMeta {
+  /** The model class itself. */
+  readonly cls: Function;
+  /** Class name, used in messages and registry look-ups. */
+  readonly name: string;
+  readonly table: string;
+  /** Connection name (`default` unless the model says otherwise). */
+  readonly database: string;
+  readonly autoCreate: boolean;
+  /** Persisted fields in declaration order; the primary key first. */
+  readonly fields: readonly FieldMeta[];
+  readonly fieldsByProperty: ReadonlyMap<string, FieldMeta>;
+  readonly primaryKey: FieldMeta;
+  /** Unique constraints (from `unique` on the model and on fields). */
+  readonly uniques: readonly IndexMeta[];
+  /** Plain indexes (from `indexes` on the model and `index` on fields). */
+  readonly indexes: readonly IndexMeta[];
+  /** Names of models this one depends on for table creation order (foreign keys). */
+  readonly dependsOn: readonly Function[];
+}

@@ -1,0 +1,45 @@
+import type { FieldType } from './field-meta';
+
+/** Options of `@model()`. */
+export interface ModelOptions {
+  /** Table name. Default: snake_case plural of the class name (`BlogPost` → `blog_posts`). */
+  table?: string;
+  /** Name of the connection the model lives in. Default `default`. */
+  database?: string;
+  /** Unique fields or groups of fields: `['email', ['tenantId', 'slug']]`. */
+  unique?: ReadonlyArray<string | readonly string[]>;
+  /** Plain indexes: a field name, a group, or `{ fields, name?, unique? }`. */
+  indexes?: ReadonlyArray<string | readonly string[] | { fields: readonly string[]; name?: string; unique?: boolean }>;
+  /** Create the table (and add missing columns) on first use. Default true. */
+  autoCreate?: boolean;
+}
+
+/** Options of `@field()`. Every option is optional; the type is inferred from the property's design type when absent. */
+export interface FieldOptions {
+  type?: FieldType;
+  /** varchar length (default 255). */
+  length?: number;
+  /** decimal precision and scale. */
+  precision?: number;
+  scale?: number;
+  /** Allows null. Default false. */
+  nullable?: boolean;
+  /** A constant, or a function called for each new row (`() => new Date()`). */
+  default?: unknown;
+  unique?: boolean;
+  index?: boolean;
+  /** Column name in the database. Default: snake_case of the property. */
+  column?: string;
+  /** Allowed values of an `enum` field: an array, or a TypeScript string enum object. */
+  values?: readonly string[] | Record<string, string>;
+}
+
+/** Options of `@primaryKey()`. */
+export interface PrimaryKeyOptions {
+  /** `integer` (default), `bigint`, `uuid`, `text` or `varchar`. */
+  type?: 'integer' | 'bigint' | 'uuid' | 'text' | 'varchar';
+  /** Database-generated integer key. Default true for integer keys; false means the caller supplies it. */
+  autoincrement?: boolean;
+  column?: string;
+  length?: number;
+}

@@ -1,0 +1,41 @@
+import type { FieldOptions, ModelOptions, PrimaryKeyOptions } from './options';
+
+/** What a field decorator recorded: raw facts, resolved later by discovery. */
+export interface FieldRecord {
+  readonly property: string;
+  readonly options: FieldOptions;
+  readonly primaryKey?: PrimaryKeyOptions;
+  readonly designType: unknown;
+}
+
+/** What the decorators recorded on one class. */
+export interface ClassRecord {
+  readonly fields: Map<string, FieldRecord>;
+  modelOptions?: ModelOptions;
+}
+
+const records = new WeakMap<Function, ClassRecord>();
+
+/** The record of a class, created on first use. Keyed by the class itself, never its name. */
+export function recordOf(cls: Function): ClassRecord {
+  let record = records.get(cls);
+  if (!record) {
+    record = { fields: new Map() };
+    records.set(cls, record);
+  }
+  return record;
+}
+
+/** Field records of a class and its ancestors, ancestors first (so abstract bases can share fields). */
+export function inheritedFieldRecords(cls: Function): FieldRecord[] {
+  const chain: Function[] = [];
+  for (let c: unknown = cls; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    chain.unshift(c as Function);
+  }
+  const merged = new Map<string, FieldRecord>();
+  for (const c of chain) {
+    const record = records.get(c);
+    if (record) for (const [k, v] of record.fields) merged.set(k, v);
+  }
+  return [...merged.values()];
+}

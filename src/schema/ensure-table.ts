@@ -1,0 +1,86 @@
+import { MigrationError } from '../errors';
+import type { FieldMeta } from '../metadata/field-meta';
+import type { CompiledModel } from '../manager/compiled-model';
+
+/**
+ * Makes sure the model's table exists and has every field's column: creates it when missing,
+ * adds missing columns (never drops or alters one), and creates missing indexes. Serialised
+ * across processes by the dialect's schema lock, inside one transaction.
+ */
+export async function ensureTable(model: CompiledModel): Promise<void> {
+  const { db, meta, dialect } = model;
+  await db.transaction(async () => {
+    const lock = dialect.schemaLockSql(`regista:schema:${meta.table}`);
+    await db.runAll(lock, meta);
+    const run = (sql: string, bindings?: readonly unknown[], expectRows = true) => db.run(sql, bindings, expectRows, meta);
+    if (!(await dialect.tableExists(run, meta.table))) {
+      const sql = dialect.createTableSql(meta);
+      await db.runAll(sql, meta);
+      db.emitSchema({ action: 'createTable', database: db.name, model: meta.name, table: meta.table, sql });
+      return;
+    }
+    const present = new Set(await dialect.columnNames(run, meta.table));
+    for (const field of meta.fields) {
+      if (!present.has(field.column)) await addColumn(model, field);
+    }
+    for (const index of meta.indexes) {
+      await db.runAll(dialect.createIndexSql(meta, index), meta);
+    }
+  });
+}
+
+/**
+ * Adds one column to an existing table. A NOT NULL column without a default is refused when the
+ * table has rows (nothing is changed), and on databases that cannot add one even to an empty table.
+ */
+export async function addColumn(model: CompiledModel, field: FieldMeta): Promise<void> {
+  const { db, meta, dialect } = model;
+  if (!field.nullable && field.default?.kind !== 'value' && !field.primaryKey) {
+    const rows = await db.run(`SELECT 1 AS x FROM ${model.table} LIMIT 1`, [], true, meta);
+    if (rows.rows.length > 0 || !dialect.capabilities.addNotNullColumnWithoutDefault) {
+      throw new MigrationError(
+        `Cannot add NOT NULL column "${field.column}" without a default to ${meta.table}` +
+          `${rows.rows.length > 0 ? ', which has rows' : ` on ${dialect.name}`}: make ${meta.name}.${field.property} nullable or give it a constant default.`,
+        { model: meta.name, table: meta.table, column: field.column, field: field.property },
+      );
+    }
+  }
+  const sql = dialect.addColumnSql(meta, field);
+  await db.runAll(sql, meta);
+  db.emitSchema({ action: 'addColumn', database: db.name, model: meta.name, table: meta.table, column: field.column, sql });
+}
+
+/** Resolves once the model's table is ready on its database; runs ensureTable at most once. */
+export function ready(model: CompiledModel): Promise<void> | undefined {
+  if (model.ready || !model.meta.autoCreate) return undefined;
+  return whenReady(model);
+}
+
+/** Like `ready`, but also for models with autoCreate off (explicit createSchema). */
+export function whenReady(model: CompiledModel): Promise<void> {
+  const { db } = model;
+  const txKey = db.transactionKey();
+  if (txKey) {
+    // Inside a transaction the DDL is only final at commit: memo per transaction, mark ready at commit.
+    let pending = model.readyInTransaction.get(txKey);
+    if (!pending) {
+      pending = ensureTable(model);
+      model.readyInTransaction.set(txKey, pending);
+      pending.then(() => db.afterCommit(() => { model.ready = true; }), () => model.readyInTransaction.delete(txKey));
+    }
+    return pending;
+  }
+  if (!model.readyPromise) {
+    model.readyPromise = ensureTable(model).then(
+      () => { model.ready = true; },
+      (error) => { model.readyPromise = undefined; throw error; },
+    );
+  }
+  return model.readyPromise;
+}
+
+/** Forgets that the table is ready (after it was dropped). */
+export function forgetReady(model: CompiledModel): void {
+  model.ready = false;
+  model.readyPromise = undefined;
+}

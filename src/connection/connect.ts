@@ -3,7 +3,7 @@ import { createDialect, dialectForKnexClient } from '../dialects';
 import type { Dialect } from '../dialects/dialect';
 import { ConfigurationError, ConnectionError } from '../errors';
 import { Database } from './database';
-import { parseUrl } from './url';
+import { parseUrl } from '../dialects/parse-url';
 
 /** Options of {@link connect}. */
 export interface ConnectOptions {
@@ -81,18 +81,17 @@ function fromUrl(url: string, options: ConnectOptions): { dialect: Dialect; conf
 
 function fromKnexConfig(user: Knex.Config, options: ConnectOptions): { dialect: Dialect; config: Knex.Config } {
   const client = typeof user.client === 'string' ? user.client : undefined;
-  const kind = client ? dialectForKnexClient(client) : undefined;
-  if (!kind) {
+  const dialect = client ? dialectForKnexClient(client) : undefined;
+  if (!client || !dialect) {
     throw new ConfigurationError(`Unsupported knex client ${JSON.stringify(user.client)}: use pg, better-sqlite3 or sqlite3.`, { client: String(user.client) });
   }
   const driver = options.driver ?? client;
-  const dialect = createDialect(kind, { driver });
   const connection = user.connection;
   const location = typeof connection === 'string' ? connection
     : (connection as { filename?: string; connectionString?: string } | undefined)?.filename
       ?? (connection as { connectionString?: string } | undefined)?.connectionString ?? '';
   const base = dialect.knexConfig({ location, driver, schema: options.schema });
-  const merged: Knex.Config = { ...base, ...user };
+  const merged: Knex.Config = { ...base, ...user, pool: { ...base.pool, ...user.pool } };
   if (connection && typeof connection === 'object' && base.connection && typeof base.connection === 'object') {
     merged.connection = { ...(base.connection as object), ...(connection as object) } as Knex.Config['connection'];
   }

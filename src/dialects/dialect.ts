@@ -78,6 +78,8 @@ export interface Dialect {
   quote(identifier: string): string;
   /** Placeholder of the n-th (1-based) bound parameter: `?` or `$n`. */
   placeholder(index: number): string;
+  /** What follows `LIMIT` when a query has an OFFSET but no limit: `-1` (SQLite) or `ALL` (PostgreSQL). */
+  readonly unboundedLimit: string;
   /** SQL that reads a column in select lists; usually the quoted column, e.g. a CAST for bigint on SQLite. */
   selectExpression(field: FieldMeta, quotedColumn: string): string;
   /** The value conversion of one field, built once per field and dialect. */

@@ -1,0 +1,153 @@
+import type { Knex } from 'knex';
+import type {
+  ConnectionTarget, Dialect, DialectCapabilities, Driver, ErrorClassification, FieldCodec, Run,
+} from '../dialect';
+import type { FieldMeta } from '../../metadata/field-meta';
+import type { ModelMeta } from '../../metadata/model-meta';
+import { quoteIdentifier, upsertClause, type IndexSpec } from '../shared-ddl';
+import { betterSqlite3Kit } from './better-sqlite3-driver';
+import { sqlite3Kit } from './sqlite3-driver';
+import type { SqliteDriverKit } from './driver-kit';
+import { sqliteCodec, sqliteSelectExpression } from './codecs';
+import * as ddl from './ddl';
+import { sqliteColumnNames, sqliteTableExists } from './introspection';
+import { classifySqliteError } from './classify-error';
+import { ConfigurationError } from '../../errors';
+
+/** SQLite driver packages regista can run on. */
+export type SqliteDriverName = 'better-sqlite3' | 'sqlite3';
+
+const KITS: Record<SqliteDriverName, SqliteDriverKit> = {
+  'better-sqlite3': betterSqlite3Kit,
+  sqlite3: sqlite3Kit,
+};
+
+/** Other names of the drivers (knex accepts `sqlite` for sqlite3). */
+const ALIASES: Readonly<Record<string, SqliteDriverName>> = { sqlite: 'sqlite3' };
+
+function resolveDriver(name: string): SqliteDriverName | undefined {
+  if (Object.hasOwn(KITS, name)) return name as SqliteDriverName;
+  return Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined;
+}
+
+/** Names accepted by the SqliteDialect constructor; the first is the default. */
+export const SQLITE_DRIVERS = Object.keys(KITS) as readonly SqliteDriverName[];
+
+/** Databases that live in memory (or a temporary file): no WAL for them. */
+function isMemory(location: string): boolean {
+  return location === '' || location === ':memory:' || /^file::memory:|[?&]mode=memory(&|$)/.test(location);
+}
+
+const CAPABILITIES: DialectCapabilities = Object.freeze({
+  returning: true,
+  transactionalDdl: true,
+  maxBindParams: 32766,
+  addNotNullColumnWithoutDefault: false,
+});
+
+/** SQLite on better-sqlite3 (default) or sqlite3, through one knex connection. */
+export class SqliteDialect implements Dialect {
+  readonly name = 'sqlite';
+  readonly capabilities = CAPABILITIES;
+  readonly driver: Driver;
+  readonly driverName: SqliteDriverName;
+  readonly beginSql = 'BEGIN IMMEDIATE';
+  /** SQLite has no LIMIT ALL; a negative limit means none. */
+  readonly unboundedLimit = '-1';
+  private readonly kit: SqliteDriverKit;
+  private readonly codecs = new WeakMap<FieldMeta, FieldCodec>();
+
+  /** @param driver `better-sqlite3` (default) or `sqlite3` (alias `sqlite`); throws on anything else. */
+  constructor(driver: string = 'better-sqlite3') {
+    const resolved = resolveDriver(driver);
+    if (resolved === undefined) {
+      throw new ConfigurationError(`Unknown SQLite driver "${driver}"; use one of: ${SQLITE_DRIVERS.join(', ')}`, {});
+    }
+    this.driverName = resolved;
+    this.kit = KITS[resolved];
+    this.driver = this.kit.driver;
+  }
+
+  /** One connection (SQLite serialises writers anyway), kept for the life of the pool, with pragmas set. */
+  knexConfig(target: ConnectionTarget): Knex.Config {
+    if (target.driver !== undefined && resolveDriver(target.driver) !== this.driverName) {
+      throw new ConfigurationError(`This SQLite dialect runs on ${this.driverName}, not ${target.driver}`, {});
+    }
+    const pragmas = ['busy_timeout = 5000', 'foreign_keys = ON'];
+    if (!isMemory(target.location)) pragmas.push('journal_mode = WAL');
+    const kit = this.kit;
+    return {
+      client: kit.client,
+      connection: { filename: target.location },
+      useNullAsDefault: true,
+      pool: {
+        min: 1,
+        max: 1,
+        idleTimeoutMillis: Number.MAX_SAFE_INTEGER,
+        afterCreate: (connection: unknown, done: (error: Error | null) => void) => kit.setUp(connection, pragmas, done),
+      },
+    };
+  }
+
+  quote(identifier: string): string {
+    return quoteIdentifier(identifier);
+  }
+
+  placeholder(): string {
+    return '?';
+  }
+
+  selectExpression(field: FieldMeta, quotedColumn: string): string {
+    return sqliteSelectExpression(field, quotedColumn);
+  }
+
+  codec(field: FieldMeta): FieldCodec {
+    let codec = this.codecs.get(field);
+    if (codec === undefined) {
+      codec = sqliteCodec(field);
+      this.codecs.set(field, codec);
+    }
+    return codec;
+  }
+
+  upsertClause(conflictColumns: readonly string[], updateColumns: readonly string[]): string {
+    return upsertClause(conflictColumns, updateColumns);
+  }
+
+  /** Nothing to add: BEGIN IMMEDIATE already takes the write lock. */
+  schemaLockSql(): string[] {
+    return [];
+  }
+
+  createTableSql(model: ModelMeta): string[] {
+    return ddl.createTableSql(model);
+  }
+
+  addColumnSql(model: ModelMeta, field: FieldMeta): string[] {
+    return ddl.addColumnSql(model, field);
+  }
+
+  dropTableSql(model: ModelMeta): string[] {
+    return ddl.dropTableSql(model);
+  }
+
+  truncateSql(model: ModelMeta): string[] {
+    return ddl.truncateSql(model);
+  }
+
+  createIndexSql(model: ModelMeta, index: IndexSpec): string[] {
+    return ddl.createIndexSql(model, index);
+  }
+
+  tableExists(run: Run, table: string): Promise<boolean> {
+    return sqliteTableExists(run, table);
+  }
+
+  columnNames(run: Run, table: string): Promise<string[]> {
+    return sqliteColumnNames(run, table);
+  }
+
+  classifyError(error: unknown): ErrorClassification {
+    return classifySqliteError(error);
+  }
+}

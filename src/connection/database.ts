@@ -4,6 +4,7 @@ import type { Knex } from 'knex';
 import type { Dialect, QueryResult } from '../dialects/dialect';
 import { ConnectionError, TransactionError } from '../errors';
 import type { ModelMeta } from '../metadata/model-meta';
+import { poolSource, singleConnectionSource, type ConnectionSource } from './connection-source';
 import { debugEnabled, debugLog } from './debug-log';
 import { currentTransaction, runInTransaction, type TransactionState } from './transaction-context';
 import { translateError } from './translate-error';
@@ -52,6 +53,7 @@ export class Database {
   private readonly logSql = debugEnabled('sql');
   private observed = this.logSql;
   private closed = false;
+  private readonly connections: ConnectionSource;
 
   constructor(
     /** Connection name (`default` unless given). */
@@ -60,7 +62,9 @@ export class Database {
     readonly dialect: Dialect,
     /** The knex instance: the escape hatch for raw SQL and query building. */
     readonly knex: Knex,
-  ) {}
+  ) {
+    this.connections = dialect.capabilities.singleConnection ? singleConnectionSource(knex) : poolSource(knex);
+  }
 
   /** Subscribes to `query` or `schema` events. */
   on<E extends keyof DatabaseEvents>(event: E, listener: (...args: DatabaseEvents[E]) => void): this {
@@ -92,11 +96,11 @@ export class Database {
       if (tx.closed) throw new TransactionError('The transaction has already ended; do not use it after its callback returned.', { database: this.name });
       return this.runOn(tx.connection, sql, bindings, expectRows, model);
     }
-    const connection = await this.acquire();
+    const connection = this.connections.tryAcquire() ?? (await this.acquire());
     try {
       return await this.runOn(connection, sql, bindings, expectRows, model);
     } finally {
-      this.release(connection);
+      this.connections.release(connection);
     }
   }
 
@@ -130,7 +134,7 @@ export class Database {
       for (const cb of state.frames[0].onCommit) cb();
       return result;
     } finally {
-      this.release(connection);
+      this.connections.release(connection);
     }
   }
 
@@ -177,6 +181,7 @@ export class Database {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.connections.close();
     await this.knex.destroy();
   }
 
@@ -238,20 +243,12 @@ export class Database {
   private async acquire(): Promise<unknown> {
     if (this.closed) throw new ConnectionError(`Database "${this.name}" is closed.`, { database: this.name });
     try {
-      return await (this.knex.client as KnexClient).acquireConnection();
+      return await this.connections.acquire();
     } catch (error) {
       throw translateError(error, this.dialect);
     }
   }
 
-  private release(connection: unknown): void {
-    void (this.knex.client as KnexClient).releaseConnection(connection);
-  }
-}
-
-interface KnexClient {
-  acquireConnection(): Promise<unknown>;
-  releaseConnection(connection: unknown): Promise<void>;
 }
 
 function bigintSafe(_key: string, value: unknown): unknown {

@@ -14,6 +14,12 @@ export interface DialectCapabilities {
   readonly maxBindParams: number;
   /** `ALTER TABLE ADD COLUMN ... NOT NULL` without a default works on an empty table. */
   readonly addNotNullColumnWithoutDefault: boolean;
+  /**
+   * One connection serves the whole database (SQLite: a second connection to `:memory:` would be
+   * another database, and writers serialise anyway). regista then holds that connection and
+   * hands it out through a light mutex instead of the pool, which keeps hot paths fast.
+   */
+  readonly singleConnection: boolean;
 }
 
 /** The result of one statement on a raw driver connection. */

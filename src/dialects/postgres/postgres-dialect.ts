@@ -27,6 +27,7 @@ const CAPABILITIES: DialectCapabilities = Object.freeze({
   transactionalDdl: true,
   maxBindParams: 65535,
   addNotNullColumnWithoutDefault: true,
+  singleConnection: false,
 });
 
 /** PostgreSQL on pg, with regista's type parsers and an optional schema (search_path). */

@@ -43,6 +43,7 @@ const CAPABILITIES: DialectCapabilities = Object.freeze({
   transactionalDdl: true,
   maxBindParams: 32766,
   addNotNullColumnWithoutDefault: false,
+  singleConnection: true,
 });
 
 /** SQLite on better-sqlite3 (default) or sqlite3, through one knex connection. */

@@ -7,7 +7,8 @@ import { recordOf } from '../metadata/store';
  * `type` is given (give it when compiling with esbuild or tsx, which emit no type metadata).
  *
  * @example
- * @field({ nullable: true }) role!: string | null;
+ * @field() name!: string;
+ * @field({ type: 'text', nullable: true }) role!: string | null;   // `T | null` needs an explicit type
  * @field({ type: 'json', nullable: true }) profile!: Record<string, unknown> | null;
  */
 export function field(options: FieldOptions = {}): PropertyDecorator {

@@ -14,6 +14,17 @@ export class ConfigurationError extends RegistaError {
       { model, field },
     );
   }
+
+  /** A field's design type is Object, which names no column type. */
+  static ambiguousFieldType(model: string, field: string): ConfigurationError {
+    return new ConfigurationError(
+      `${model}.${field} has design type Object, which names no column type. TypeScript records ` +
+      `\`T | null\` (and object types) as Object, so the column type must be given: e.g. ` +
+      `@field({ type: 'text', nullable: true }) for string | null, { type: 'integer', nullable: true } for ` +
+      `number | null, { type: 'datetime', nullable: true } for Date | null, { type: 'json' } for objects.`,
+      { model, field },
+    );
+  }
 }
 
 /** A model class cannot be registered: no primary key, a bad unique group, a table clash... */

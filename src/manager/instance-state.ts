@@ -23,7 +23,14 @@ export function hydrateInto<T extends object>(model: CompiledModel, instance: T,
   const target = instance as Record<string, unknown>;
   for (const f of model.fields) {
     const raw = row[f.column];
-    target[f.property] = raw === null || raw === undefined ? null : f.codec.fromDb(raw);
+    if (raw === null || raw === undefined) {
+      target[f.property] = null;
+      continue;
+    }
+    const value = f.codec.fromDb(raw);
+    // A driver that parses values itself (pg: jsonb, timestamptz) hands over objects that also sit
+    // in the snapshot row: give the instance its own copy, so in-place edits are seen by save().
+    target[f.property] = value === raw && typeof value === 'object' ? copyOf(value) : value;
   }
   snapshots.set(instance, row);
   return instance;
@@ -33,4 +40,8 @@ export function hydrateInto<T extends object>(model: CompiledModel, instance: T,
 export function hydrate<T extends object>(model: CompiledModel, row: Record<string, unknown>): T {
   const Cls = model.meta.cls as new () => T;
   return hydrateInto(model, new Cls(), row);
+}
+
+function copyOf(value: object): unknown {
+  return value instanceof Date ? new Date(value.getTime()) : structuredClone(value);
 }

@@ -41,7 +41,7 @@ export class Manager<T extends object> {
 
   /** Validates and inserts one row; returns the stored instance with generated values filled in. */
   async create(data: CreateData<T>): Promise<T> {
-    const m = await this.model();
+    const m = await this.#model();
     const Cls = m.meta.cls as new () => T;
     const instance = new Cls();
     const values = await prepareInsert(m, instance, data as Bag);
@@ -51,11 +51,11 @@ export class Manager<T extends object> {
 
   /** The instance with this primary key (or matching these criteria), or null. */
   async get(key: PrimaryKeyValue | Criteria<T>, options?: GetOptions): Promise<T | null> {
-    const m = await this.model();
+    const m = await this.#model();
     checkGetOptions(m, options);
     if (typeof key === 'object' && key !== null) {
       if (!hasConditions(key as CriteriaInput)) throw new InvalidQueryError(`${m.meta.name}.objects.get() needs a primary key or non-empty criteria.`, { model: m.meta.name });
-      const rows = await this.select(m, key as CriteriaInput, { limit: 2 });
+      const rows = await this.#select(m, key as CriteriaInput, { limit: 2 });
       if (rows.length > 1) throw MultipleRecordsFoundError.for(m.meta.name, key);
       return rows[0] ?? null;
     }
@@ -72,29 +72,29 @@ export class Manager<T extends object> {
 
   /** Instances matching the criteria (equality, arrays as IN, null as IS NULL). */
   async filter(criteria?: Criteria<T>, options?: QueryOptions): Promise<T[]> {
-    return this.select(await this.model(), criteria as CriteriaInput, options);
+    return this.#select(await this.#model(), criteria as CriteriaInput, options);
   }
 
   /** Every instance (with optional limit, offset and ordering). */
   async all(options?: QueryOptions): Promise<T[]> {
-    return this.select(await this.model(), undefined, options);
+    return this.#select(await this.#model(), undefined, options);
   }
 
   /** The first match, ordered by primary key unless `orderBy` is given; null when none. */
   async first(criteria?: Criteria<T>, options?: Omit<QueryOptions, 'limit'>): Promise<T | null> {
-    const rows = await this.select(await this.model(), criteria as CriteriaInput, { ...options, limit: 1 }, { defaultOrder: true });
+    const rows = await this.#select(await this.#model(), criteria as CriteriaInput, { ...options, limit: 1 }, { defaultOrder: true });
     return rows[0] ?? null;
   }
 
   /** The last match: the reverse of `first`'s order. */
   async last(criteria?: Criteria<T>, options?: Omit<QueryOptions, 'limit'>): Promise<T | null> {
-    const rows = await this.select(await this.model(), criteria as CriteriaInput, { ...options, limit: 1 }, { defaultOrder: true, reverse: true });
+    const rows = await this.#select(await this.#model(), criteria as CriteriaInput, { ...options, limit: 1 }, { defaultOrder: true, reverse: true });
     return rows[0] ?? null;
   }
 
   /** Whether any row matches. */
   async exists(criteria?: Criteria<T>): Promise<boolean> {
-    const m = await this.model();
+    const m = await this.#model();
     const where = compileCriteria(m, criteria as CriteriaInput);
     const sql = m.sql(`x|${where.key}`, () => `SELECT 1 AS x FROM ${m.table}${where.sql(1)} LIMIT 1`);
     const result = await m.db.run(sql, where.bindings, true, m.meta);
@@ -103,7 +103,7 @@ export class Manager<T extends object> {
 
   /** How many rows match. */
   async count(criteria?: Criteria<T>): Promise<number> {
-    const m = await this.model();
+    const m = await this.#model();
     const where = compileCriteria(m, criteria as CriteriaInput);
     const sql = m.sql(`c|${where.key}`, () => `SELECT COUNT(*) AS n FROM ${m.table}${where.sql(1)}`);
     const result = await m.db.run(sql, where.bindings, true, m.meta);
@@ -116,7 +116,7 @@ export class Manager<T extends object> {
    * is a plain create. On conflict only the fields present in `data` are updated.
    */
   async upsert(data: CreateData<T>): Promise<T> {
-    const m = await this.model();
+    const m = await this.#model();
     const bag = data as Bag;
     const pk = m.pk;
     const present = (p: string) => bag[p] !== undefined && bag[p] !== null;
@@ -137,7 +137,7 @@ export class Manager<T extends object> {
 
   /** Updates every row matching the criteria; returns the updated instances. */
   async updateWhere(criteria: Criteria<T>, changes: CreateData<T>): Promise<T[]> {
-    const m = await this.model();
+    const m = await this.#model();
     requireConditions(m, criteria as CriteriaInput, 'updateWhere');
     const sets = await prepareChanges(m, changes as Bag);
     if (sets.length === 0) throw new InvalidQueryError(`${m.meta.name}.objects.updateWhere() needs at least one change.`, { model: m.meta.name });
@@ -151,7 +151,7 @@ export class Manager<T extends object> {
 
   /** Deletes every row matching the criteria; returns how many. */
   async deleteWhere(criteria: Criteria<T>): Promise<number> {
-    const m = await this.model();
+    const m = await this.#model();
     requireConditions(m, criteria as CriteriaInput, 'deleteWhere');
     const where = compileCriteria(m, criteria as CriteriaInput);
     const sql = m.sql(`d|${where.key}`, () => `DELETE FROM ${m.table}${where.sql(1)}`);
@@ -160,7 +160,7 @@ export class Manager<T extends object> {
 
   /** Deletes the row with this primary key; returns whether one was deleted. */
   async delete(key: PrimaryKeyValue): Promise<boolean> {
-    const m = await this.model();
+    const m = await this.#model();
     return (await m.db.run(m.deleteByPkSql, [pkValue(m, key)], false, m.meta)).rowCount > 0;
   }
 
@@ -173,7 +173,7 @@ export class Manager<T extends object> {
 
   /** Adds a column when it is missing: true when added, false when it was there. */
   async ensureColumn(column: string, spec: FieldOptions & { type: NonNullable<FieldOptions['type']> }): Promise<boolean> {
-    const m = await this.model();
+    const m = await this.#model();
     const field = adHocField(m.meta.name, column, spec);
     const run = (sql: string, bindings?: readonly unknown[], expectRows = true) => m.db.run(sql, bindings, expectRows, m.meta);
     return m.db.transaction(async () => {
@@ -186,7 +186,7 @@ export class Manager<T extends object> {
 
   /** @internal Inserts or updates an instance (`instance.save()`). */
   async saveInstance(instance: T): Promise<T> {
-    const m = await this.model();
+    const m = await this.#model();
     const snapshot = snapshotOf(instance);
     if (!snapshot) {
       const values = await prepareInsert(m, instance, undefined);
@@ -210,7 +210,7 @@ export class Manager<T extends object> {
 
   /** @internal Reloads an instance in place (`instance.refresh()`). */
   async refreshInstance(instance: T): Promise<T> {
-    const m = await this.model();
+    const m = await this.#model();
     const key = storedKeyOf(m, instance);
     const result = await m.db.run(m.getByPkSql, [m.toDb(m.pk, key)], true, m.meta);
     if (result.rows.length === 0) throw RecordNotFoundError.for(m.meta.name, { [m.pk.property]: key });
@@ -219,21 +219,21 @@ export class Manager<T extends object> {
 
   /** @internal Deletes an instance's row (`instance.delete()`). */
   async deleteInstance(instance: T): Promise<boolean> {
-    const m = await this.model();
+    const m = await this.#model();
     const key = storedKeyOf(m, instance);
     const deleted = (await m.db.run(m.deleteByPkSql, [m.toDb(m.pk, key)], false, m.meta)).rowCount > 0;
     markDeleted(instance);
     return deleted;
   }
 
-  /** @internal The model compiled for its database, with its table ready. */
-  async model(): Promise<CompiledModel> {
+  /** The model compiled for its database, with its table ready. */
+  async #model(): Promise<CompiledModel> {
     const m = compiledModel(this.meta, getDatabase(this.meta.database));
     if (!m.ready) await ready(m);
     return m;
   }
 
-  private async select(m: CompiledModel, criteria: CriteriaInput | undefined, options?: QueryOptions, mode?: { defaultOrder?: boolean; reverse?: boolean }): Promise<T[]> {
+  async #select(m: CompiledModel, criteria: CriteriaInput | undefined, options?: QueryOptions, mode?: { defaultOrder?: boolean; reverse?: boolean }): Promise<T[]> {
     const statement = selectStatement(m, compileCriteria(m, criteria), options, mode);
     const result = await m.db.run(statement.sql, statement.bindings, true, m.meta);
     return result.rows.map((row) => hydrate<T>(m, row));

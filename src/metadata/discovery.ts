@@ -77,6 +77,7 @@ function resolveField(model: string, record: FieldRecord, problems: string[]): F
   const type = explicit ?? DESIGN_TYPES.get(record.designType) ?? (primaryKey ? inferKeyType(record.designType) : undefined);
   if (!type) {
     if (record.designType === undefined) throw ConfigurationError.missingFieldType(model, property);
+    if (record.designType === Object) throw ConfigurationError.ambiguousFieldType(model, property);
     problems.push(`field "${property}" has design type ${describeType(record.designType)}, which maps to no column type; give { type: ... } (e.g. 'json')`);
     return undefined;
   }

@@ -7,5 +7,6 @@ export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([
   'save', 'delete', 'refresh', 'toJSON', 'isPersisted', 'related', 'constructor',
   // manager methods
   'objects', 'create', 'get', 'require', 'filter', 'all', 'first', 'last', 'exists', 'count', 'upsert',
-  'updateWhere', 'deleteWhere', 'addColumn', 'ensureColumn', 'where',
+  'updateWhere', 'deleteWhere', 'addColumn', 'ensureColumn', 'where', 'meta',
+  'saveInstance', 'refreshInstance', 'deleteInstance',
 ]);

@@ -115,6 +115,7 @@ export class Database {
    */
   async transaction<R>(fn: (db: Database) => Promise<R>): Promise<R> {
     const outer = currentTransaction(this);
+    if (outer?.closed) throw new TransactionError('The transaction has already ended; do not use it after its callback returned.', { database: this.name });
     if (outer) return this.savepoint(outer, fn);
     const connection = await this.acquire();
     const state: TransactionState = { connection, frames: [{ onRollback: [], onCommit: [] }], savepoints: 0, closed: false };

@@ -16,7 +16,7 @@ export async function ensureTable(model: CompiledModel): Promise<void> {
     if (!(await dialect.tableExists(run, meta.table))) {
       const sql = dialect.createTableSql(meta);
       await db.runAll(sql, meta);
-      db.emitSchema({ action: 'createTable', database: db.name, model: meta.name, table: meta.table, sql });
+      db.afterCommit(() => db.emitSchema({ action: 'createTable', database: db.name, model: meta.name, table: meta.table, sql }));
       return;
     }
     const present = new Set(await dialect.columnNames(run, meta.table));
@@ -47,7 +47,7 @@ export async function addColumn(model: CompiledModel, field: FieldMeta): Promise
   }
   const sql = dialect.addColumnSql(meta, field);
   await db.runAll(sql, meta);
-  db.emitSchema({ action: 'addColumn', database: db.name, model: meta.name, table: meta.table, column: field.column, sql });
+  db.afterCommit(() => db.emitSchema({ action: 'addColumn', database: db.name, model: meta.name, table: meta.table, column: field.column, sql }));
 }
 
 /** Resolves once the model's table is ready on its database; runs ensureTable at most once. */
@@ -66,6 +66,7 @@ export function whenReady(model: CompiledModel): Promise<void> {
     if (!pending) {
       pending = ensureTable(model);
       model.readyInTransaction.set(txKey, pending);
+      db.onRollback(() => model.readyInTransaction.delete(txKey));
       pending.then(() => db.afterCommit(() => { model.ready = true; }), () => model.readyInTransaction.delete(txKey));
     }
     return pending;

@@ -79,6 +79,8 @@ export function classifyPostgresError(error: unknown): ErrorClassification {
   // An enum column rejects an unknown label with 22P02, where SQLite's enum CHECK gives a check
   // violation: report both as `check` so shared code sees the same thing on both databases.
   if (kind === undefined && code === '22P02' && / enum /.test(message)) return { kind: 'check' };
+  // TRUNCATE of a table another table references (without CASCADE): refuse like SQLite's DELETE does.
+  if (kind === undefined && code === '0A000' && /referenced in a foreign key constraint/.test(message)) return { kind: 'foreignKey' };
   if (kind === undefined && code === '' && PG_CONNECTION_MESSAGE.test(message)) kind = 'connection';
   if (kind === undefined) {
     const nested = e.cause ?? (Array.isArray(e.errors) ? e.errors[0] : undefined);

@@ -80,7 +80,7 @@ export function dropTableSql(model: ModelMeta): string[] {
 
 /** TRUNCATE, resetting identity sequences. */
 export function truncateSql(model: ModelMeta): string[] {
-  return [`TRUNCATE TABLE ${quoteIdentifier(model.table)} RESTART IDENTITY CASCADE`];
+  return [`TRUNCATE TABLE ${quoteIdentifier(model.table)} RESTART IDENTITY`];
 }
 
 /** CREATE [UNIQUE] INDEX IF NOT EXISTS for one index. */

@@ -4,7 +4,7 @@ import type {
 } from '../dialect';
 import type { FieldMeta } from '../../metadata/field-meta';
 import type { ModelMeta } from '../../metadata/model-meta';
-import { quoteIdentifier, upsertClause, type IndexSpec } from '../shared-ddl';
+import { upsertClause, type IndexSpec } from '../shared-ddl';
 import { betterSqlite3Kit } from './better-sqlite3-driver';
 import { sqlite3Kit } from './sqlite3-driver';
 import type { SqliteDriverKit } from './driver-kit';
@@ -91,7 +91,7 @@ export class SqliteDialect implements Dialect {
   }
 
   quote(identifier: string): string {
-    return quoteIdentifier(identifier);
+    return `\`${identifier.replace(/`/g, '``')}\``;
   }
 
   placeholder(): string {

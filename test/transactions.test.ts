@@ -443,3 +443,16 @@ describe('auto-create inside transactions', () => {
     assert.match(statements[0], /^SELECT COUNT/);
   });
 });
+
+describe('regression: db.knex inside a transaction', () => {
+  it('a knex query awaited inside transaction() returns instead of waiting for the connection forever', async () => {
+    const result = await db().transaction(async () => {
+      await db().knex.raw('SELECT 1 AS one');
+      return 'done';
+    });
+    assert.equal(result, 'done');
+    // the connection is free again afterwards, for regista and for knex
+    await db().knex.raw('SELECT 1 AS one');
+    await db().transaction(async () => 'again');
+  });
+});

@@ -37,7 +37,9 @@ export function connect(urlOrConfig: string | Knex.Config, options: ConnectOptio
   const { dialect, config } = typeof urlOrConfig === 'string'
     ? fromUrl(urlOrConfig, options)
     : fromKnexConfig(urlOrConfig, options);
-  const db = new Database(name, dialect, knexFactory(config));
+  // regista reports connection failures as typed errors itself; knex's console logging of them is noise.
+  const quiet: Knex.Config = { ...config, log: { error: () => undefined, ...config.log } };
+  const db = new Database(name, dialect, knexFactory(quiet));
   databases.set(name, db);
   return db;
 }

@@ -31,13 +31,14 @@ export function poolSource(knex: Knex): ConnectionSource {
  * acquire/release are routed through the same mutex, so `db.knex` queries and transactions
  * interleave correctly with regista's. Taking a free connection costs no promise at all.
  */
-export function singleConnectionSource(knex: Knex): ConnectionSource {
+export function singleConnectionSource(knex: Knex, transactionConnection: () => unknown): ConnectionSource {
   const client = knex.client as KnexClient;
   const openFromPool = client.acquireConnection.bind(client);
   const releaseToPool = client.releaseConnection.bind(client);
   let connection: unknown;
   let opening: Promise<unknown> | undefined;
   let held = false;
+  let borrowedByTransaction = 0;
   const waiters: Array<(c: unknown) => void> = [];
 
   const source: ConnectionSource = {
@@ -65,7 +66,17 @@ export function singleConnectionSource(knex: Knex): ConnectionSource {
       connection = undefined;
     },
   };
-  client.acquireConnection = () => source.acquire();
-  client.releaseConnection = async (c) => source.release(c);
+  // knex queries made inside a regista transaction use its connection (waiting for the mutex the
+  // transaction holds would never end); their release must not free the transaction's hold.
+  client.acquireConnection = () => {
+    const inTransaction = transactionConnection();
+    if (inTransaction === undefined) return source.acquire();
+    borrowedByTransaction++;
+    return Promise.resolve(inTransaction);
+  };
+  client.releaseConnection = async (c) => {
+    if (borrowedByTransaction > 0 && c === transactionConnection()) borrowedByTransaction--;
+    else source.release(c);
+  };
   return source;
 }

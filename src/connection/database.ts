@@ -22,7 +22,7 @@ export interface QueryEvent {
 
 /** Reported when regista changes the schema by itself (auto-create, additive evolution). */
 export interface SchemaEvent {
-  action: 'createTable' | 'addColumn' | 'createIndex' | 'dropTable';
+  action: 'createTable' | 'addColumn' | 'dropTable';
   database: string;
   model: string;
   table: string;
@@ -63,7 +63,7 @@ export class Database {
     /** The knex instance: the escape hatch for raw SQL and query building. */
     readonly knex: Knex,
   ) {
-    this.connections = dialect.capabilities.singleConnection ? singleConnectionSource(knex) : poolSource(knex);
+    this.connections = dialect.capabilities.singleConnection ? singleConnectionSource(knex, () => currentTransaction(this)?.connection) : poolSource(knex);
   }
 
   /** Subscribes to `query` or `schema` events. */

@@ -19,12 +19,12 @@ export function translateError(error: unknown, dialect: Dialect, model?: ModelMe
   const cause = { cause: error };
   switch (c.kind) {
     case 'primaryKey':
-      return new DuplicateKeyError(`A ${name} with this primary key (${fields.join(', ')}) already exists.`, details, cause);
+      return new DuplicateKeyError(`${name} with this primary key (${fields.join(', ')}) already exists.`, details, cause);
     case 'unique':
       if (model && fields.length === 1 && fields[0] === model.primaryKey.property) {
-        return new DuplicateKeyError(`A ${name} with this primary key (${fields[0]}) already exists.`, details, cause);
+        return new DuplicateKeyError(`${name} with this primary key (${fields[0]}) already exists.`, details, cause);
       }
-      return new UniqueConstraintError(`A ${name} with the same ${fields.join(' + ')} already exists.`, details, cause);
+      return new UniqueConstraintError(`${name} with the same ${fields.join(' + ') || c.constraint || 'unique values'} already exists.`, details, cause);
     case 'notNull':
       return new NotNullViolationError(`${name}.${fields.join(', ') || '?'} cannot be null.`, details, cause);
     case 'foreignKey':

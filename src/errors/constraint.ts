@@ -49,8 +49,9 @@ export class ImmutableFieldError extends RegistaError {
   static override readonly code = ErrorCodes.IMMUTABLE_FIELD;
 
   static for(model: string, field: string, from: unknown, to: unknown): ImmutableFieldError {
+    const change = from === undefined ? `to ${describeValue(to)}` : `from ${describeValue(from)} to ${describeValue(to)}`;
     return new ImmutableFieldError(
-      `${model}.${field} cannot change once stored (from ${describeValue(from)} to ${describeValue(to)}).`,
+      `${model}.${field} cannot change once stored (${change}).`,
       { model, field, from, to } satisfies ErrorDetails,
     );
   }

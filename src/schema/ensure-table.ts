@@ -20,10 +20,18 @@ export async function ensureTable(model: CompiledModel): Promise<void> {
       return;
     }
     const present = new Set(await dialect.columnNames(run, meta.table));
+    const added = new Set<string>();
     for (const field of meta.fields) {
-      if (!present.has(field.column)) await addColumn(model, field);
+      if (!present.has(field.column)) {
+        await addColumn(model, field);
+        added.add(field.column);
+      }
     }
-    for (const index of meta.indexes) {
+    // Indexes are idempotent (IF NOT EXISTS). A unique group is added here only when one of its
+    // columns is new: one declared later over existing columns is the schema planner's job
+    // (existing rows may violate it), see docs/schema.md.
+    const uniques = meta.uniques.filter((u) => u.columns.some((c) => added.has(c)));
+    for (const index of [...uniques, ...meta.indexes]) {
       await db.runAll(dialect.createIndexSql(meta, index), meta);
     }
   });

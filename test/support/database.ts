@@ -110,8 +110,10 @@ export function useTestDatabase(): () => Database {
       case 'postgres': {
         const url = pgUrl();
         schema = `t_${process.pid}_${randomSuffix(4)}`;
-        await withPgClient(url, (client) => client.query(`CREATE SCHEMA "${schema}"`));
+        // connect() opens nothing yet: naming the database first means a concurrent file-level
+        // hook (node 20 starts them together) can never fall back to the default SQLite file.
         db = connect(url, { name: 'default', schema });
+        await withPgClient(url, (client) => client.query(`CREATE SCHEMA "${schema}"`));
         break;
       }
     }

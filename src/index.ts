@@ -9,6 +9,12 @@ import './schema/create-all';
 export { Model, isModel, type ModelInstance, type ModelStatics, type ModelClass } from './model/model';
 export { model } from './decorators/model';
 export { field, primaryKey } from './decorators/field';
+export { hasMany, belongsTo, hasManyThrough, defineRelation } from './decorators/relations';
+export {
+  HasMany, BelongsTo, HasManyThrough,
+  type Relation, type HasManyOptions, type BelongsToOptions, type HasManyThroughOptions, type OnDelete,
+} from './metadata/relation-meta';
+export { RelatedManager } from './relations/related-manager';
 export type { ModelOptions, FieldOptions, PrimaryKeyOptions } from './metadata/options';
 export type { FieldType, FieldMeta } from './metadata/field-meta';
 export type { ModelMeta, IndexMeta } from './metadata/model-meta';
@@ -17,7 +23,9 @@ export { registry, ModelRegistry } from './metadata/registry';
 // Manager and queries
 export { Manager, type GetOptions } from './manager/manager';
 export type { QueryOptions } from './manager/select-query';
-export type { CreateData, Criteria, DataKeys, FieldCondition, ModelData, PrimaryKeyValue } from './manager/types';
+export type {
+  CreateData, Criteria, DataKeys, FieldCondition, ModelData, PrimaryKeyValue, RelationKeys, RelatedModel,
+} from './manager/types';
 
 // Connections and transactions
 export { connect, getDatabase, disconnectAll, transaction, DEFAULT_DATABASE_URL, type ConnectOptions } from './connection/connect';

@@ -88,6 +88,13 @@ export interface Dialect {
   readonly unboundedLimit: string;
   /** SQL that reads a column in select lists; usually the quoted column, e.g. a CAST for bigint on SQLite. */
   selectExpression(field: FieldMeta, quotedColumn: string): string;
+  /**
+   * A condition "`expression` is one of a list", the list bound as ONE parameter, so the SQL does
+   * not depend on the list's length (eager loading, batched look-ups).
+   */
+  anyOfSql(expression: string, placeholder: string): string;
+  /** The bound value for {@link anyOfSql}, from values already in database form. */
+  anyOfValue(values: readonly unknown[]): unknown;
   /** The value conversion of one field, built once per field and dialect. */
   codec(field: FieldMeta): FieldCodec;
 

@@ -1,6 +1,7 @@
 import type { FieldCodec } from './dialect';
 import type { FieldMeta } from '../metadata/field-meta';
 import type { ModelMeta } from '../metadata/model-meta';
+import type { ForeignKeyMeta } from '../metadata/relation-meta';
 import { ConfigurationError } from '../errors';
 
 /**
@@ -80,6 +81,9 @@ export function createTableStatement(model: ModelMeta, columns: readonly string[
   for (const unique of model.uniques) {
     parts.push(`CONSTRAINT ${quoteIdentifier(unique.name)} UNIQUE (${columnList(unique.columns)})`);
   }
+  for (const fk of model.foreignKeys) {
+    parts.push(`CONSTRAINT ${quoteIdentifier(fk.name)} FOREIGN KEY (${quoteIdentifier(fk.column)}) ${referencesClause(fk)}`);
+  }
   return `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(model.table)} (${parts.join(', ')})`;
 }
 
@@ -89,9 +93,17 @@ export function createIndexStatement(table: string, index: IndexSpec): string {
   return `CREATE ${unique}INDEX IF NOT EXISTS ${quoteIdentifier(index.name)} ON ${quoteIdentifier(table)} (${columnList(index.columns)})`;
 }
 
-/** One CREATE INDEX statement per plain index of the model. */
+/** `REFERENCES "t" ("c") ON DELETE CASCADE` for a foreign key. */
+export function referencesClause(fk: ForeignKeyMeta): string {
+  return `REFERENCES ${quoteIdentifier(fk.referencedTable)} (${quoteIdentifier(fk.referencedColumn)}) ON DELETE ${fk.onDelete.toUpperCase()}`;
+}
+
+/** One CREATE INDEX statement per plain index of the model and per foreign key column. */
 export function createIndexStatements(model: ModelMeta): string[] {
-  return model.indexes.map((index) => createIndexStatement(model.table, index));
+  return [
+    ...model.indexes.map((index) => createIndexStatement(model.table, index)),
+    ...model.foreignKeys.map((fk) => createIndexStatement(model.table, { name: fk.indexName, columns: [fk.column], unique: false })),
+  ];
 }
 
 /**
@@ -107,8 +119,10 @@ export function uniqueIndexForField(model: ModelMeta, field: FieldMeta): IndexSp
 /** `ALTER TABLE "t" ADD COLUMN <definition>`, then a unique index when the field is unique. */
 export function addColumnStatements(model: ModelMeta, field: FieldMeta, definition: string): string[] {
   if (field.primaryKey) throw new ConfigurationError(`Cannot add primary key column ${model.table}.${field.column} to an existing table`, {});
-  const statements = [`ALTER TABLE ${quoteIdentifier(model.table)} ADD COLUMN ${definition}`];
+  const fk = model.foreignKeys.find((f) => f.column === field.column);
+  const statements = [`ALTER TABLE ${quoteIdentifier(model.table)} ADD COLUMN ${definition}${fk ? ` ${referencesClause(fk)}` : ''}`];
   if (field.unique) statements.push(createIndexStatement(model.table, uniqueIndexForField(model, field)));
+  if (fk) statements.push(createIndexStatement(model.table, { name: fk.indexName, columns: [fk.column], unique: false }));
   return statements;
 }
 

@@ -55,6 +55,12 @@ export class CompiledModel {
     this.insertSql = this.insertStatement(this.insertFields);
   }
 
+  /** The select list with every column qualified by `alias` (for joins), aliased back to the bare column. */
+  selectListFor(alias: string): string {
+    const q = this.dialect.quote(alias);
+    return this.fields.map((f) => `${this.dialect.selectExpression(f.meta, `${q}.${f.quoted}`)} AS ${f.quoted}`).join(', ');
+  }
+
   /** `INSERT INTO t (...) VALUES (...) RETURNING ...` for the given fields (DEFAULT VALUES when none). */
   insertStatement(fields: readonly CompiledField[], suffix = ''): string {
     const d = this.dialect;

@@ -1,3 +1,4 @@
+import { installRelationAccessors } from '../relations/accessors';
 import type { CompiledModel } from './compiled-model';
 
 /** The row an instance was last read from or written to (database form, keyed by column). */
@@ -33,6 +34,7 @@ export function hydrateInto<T extends object>(model: CompiledModel, instance: T,
     target[f.property] = value === raw && typeof value === 'object' ? copyOf(value) : value;
   }
   snapshots.set(instance, row);
+  if (model.meta.relations.size > 0) installRelationAccessors(instance, model.meta);
   return instance;
 }
 

@@ -1,14 +1,17 @@
-import { getDatabase } from '../connection/connect';
 import {
   ImmutableFieldError, InvalidPrimaryKeyAssignmentError, InvalidQueryError, MigrationError,
-  MultipleRecordsFoundError, RecordNotFoundError,
+  MultipleRecordsFoundError, RecordNotFoundError, RelationshipError,
 } from '../errors';
 import { adHocField } from '../metadata/ad-hoc-field';
 import type { ModelMeta } from '../metadata/model-meta';
 import type { FieldOptions } from '../metadata/options';
 import { registry } from '../metadata/registry';
-import { addColumn, ready } from '../schema/ensure-table';
-import { compiledModel, type CompiledField, type CompiledModel } from './compiled-model';
+import { checkRelationsUnassigned } from '../relations/accessors';
+import { loadIncludes, parseInclude } from '../relations/loader';
+import { forget as forgetRelations } from '../relations/relation-cache';
+import { addColumn } from '../schema/ensure-table';
+import type { CompiledField, CompiledModel } from './compiled-model';
+import { readyModel } from './ready-model';
 import { compileCriteria, hasConditions, type CriteriaInput } from './criteria';
 import { hydrate, hydrateInto, isPersisted, markDeleted, snapshotOf } from './instance-state';
 import { prepareChanges, prepareInsert, validateInstance } from './prepare-write';
@@ -18,8 +21,11 @@ import { expectedOf, fitsField } from './value-checks';
 
 type Bag = Record<string, unknown>;
 
-/** Options of `get` and `require` (relations will add `include`). */
-export type GetOptions = Record<string, never>;
+/** Options of `get` and `require`. */
+export interface GetOptions {
+  /** Relations to load with the instance: `['posts', 'posts.tags']`. */
+  include?: readonly string[];
+}
 
 /**
  * The `objects` manager of a model: every query and write of that model goes through it.
@@ -44,6 +50,7 @@ export class Manager<T extends object> {
     const m = await this.#model();
     const Cls = m.meta.cls as new () => T;
     const instance = new Cls();
+    checkRelationData(m, data as Bag);
     const values = await prepareInsert(m, instance, data as Bag);
     const result = await m.db.run(m.insertSql, values, true, m.meta);
     return hydrateInto(m, instance, result.rows[0]);
@@ -55,12 +62,15 @@ export class Manager<T extends object> {
     checkGetOptions(m, options);
     if (typeof key === 'object' && key !== null) {
       if (!hasConditions(key as CriteriaInput)) throw new InvalidQueryError(`${m.meta.name}.objects.get() needs a primary key or non-empty criteria.`, { model: m.meta.name });
-      const rows = await this.#select(m, key as CriteriaInput, { limit: 2 });
+      const rows = await this.#select(m, key as CriteriaInput, { limit: 2, include: options?.include });
       if (rows.length > 1) throw MultipleRecordsFoundError.for(m.meta.name, key);
       return rows[0] ?? null;
     }
     const result = await m.db.run(m.getByPkSql, [pkValue(m, key)], true, m.meta);
-    return result.rows.length === 0 ? null : hydrate<T>(m, result.rows[0]);
+    if (result.rows.length === 0) return null;
+    const found = hydrate<T>(m, result.rows[0]);
+    if (options?.include) await loadIncludes(m.meta, [found], parseInclude(m.meta, options.include));
+    return found;
   }
 
   /** Like `get`, but throws RecordNotFoundError when nothing matches. */
@@ -188,6 +198,7 @@ export class Manager<T extends object> {
   async saveInstance(instance: T): Promise<T> {
     const m = await this.#model();
     const snapshot = snapshotOf(instance);
+    checkRelationsUnassigned(instance, m.meta);
     if (!snapshot) {
       const values = await prepareInsert(m, instance, undefined);
       const result = await m.db.run(m.insertSql, values, true, m.meta);
@@ -214,6 +225,7 @@ export class Manager<T extends object> {
     const key = storedKeyOf(m, instance);
     const result = await m.db.run(m.getByPkSql, [m.toDb(m.pk, key)], true, m.meta);
     if (result.rows.length === 0) throw RecordNotFoundError.for(m.meta.name, { [m.pk.property]: key });
+    forgetRelations(instance);
     return hydrateInto(m, instance, result.rows[0]);
   }
 
@@ -227,16 +239,26 @@ export class Manager<T extends object> {
   }
 
   /** The model compiled for its database, with its table ready. */
-  async #model(): Promise<CompiledModel> {
-    const m = compiledModel(this.meta, getDatabase(this.meta.database));
-    if (!m.ready) await ready(m);
-    return m;
+  #model(): Promise<CompiledModel> {
+    return readyModel(this.meta);
   }
 
   async #select(m: CompiledModel, criteria: CriteriaInput | undefined, options?: QueryOptions, mode?: { defaultOrder?: boolean; reverse?: boolean }): Promise<T[]> {
+    const include = options?.include ? parseInclude(m.meta, options.include) : undefined;
     const statement = selectStatement(m, compileCriteria(m, criteria), options, mode);
     const result = await m.db.run(statement.sql, statement.bindings, true, m.meta);
-    return result.rows.map((row) => hydrate<T>(m, row));
+    const rows = result.rows.map((row) => hydrate<T>(m, row));
+    if (include) await loadIncludes(m.meta, rows, include);
+    return rows;
+  }
+}
+
+function checkRelationData(m: CompiledModel, data: Bag | undefined): void {
+  if (!data) return;
+  for (const name of m.meta.relations.keys()) {
+    if (data[name] !== undefined) {
+      throw new RelationshipError(`${m.meta.name}.${name} is a relation: set its key field instead, or use related('${name}').create(...).`, { model: m.meta.name, relation: name });
+    }
   }
 }
 
@@ -253,7 +275,7 @@ function pkValue(m: CompiledModel, key: unknown): unknown {
 
 function checkGetOptions(m: CompiledModel, options: unknown): void {
   if (options === undefined || options === null) return;
-  const keys = typeof options === 'object' ? Object.keys(options) : [];
+  const keys = typeof options === 'object' ? Object.keys(options).filter((k) => k !== 'include') : [];
   if (keys.length === 0 && typeof options === 'object') return;
   throw new InvalidQueryError(
     `${m.meta.name}.objects.get() takes a primary key or criteria, not both (got a second argument ${JSON.stringify(keys.length ? keys : options)}). Put every condition in one criteria object.`,

@@ -10,9 +10,11 @@ export interface QueryOptions {
   offset?: number;
   /** Field names, `-` in front for descending: `['-createdAt', 'id']`. */
   orderBy?: string | readonly string[];
+  /** Relations to load with the results, one query per relation and level: `['posts', 'posts.tags']`. */
+  include?: readonly string[];
 }
 
-const OPTION_KEYS = new Set(['limit', 'offset', 'orderBy']);
+const OPTION_KEYS = new Set(['limit', 'offset', 'orderBy', 'include']);
 
 /** A statement and its values. */
 export interface Statement {
@@ -30,7 +32,7 @@ export function selectStatement(
 ): Statement {
   const opts = options ?? {};
   for (const k of Object.keys(opts)) {
-    if (!OPTION_KEYS.has(k)) throw new InvalidQueryError(`Unknown query option "${k}"; use limit, offset or orderBy.`, { model: model.meta.name, option: k });
+    if (!OPTION_KEYS.has(k)) throw new InvalidQueryError(`Unknown query option "${k}"; use limit, offset, orderBy or include.`, { model: model.meta.name, option: k });
   }
   const order = normaliseOrder(model, opts.orderBy, mode.defaultOrder ?? false);
   const bindings = [...where.bindings];

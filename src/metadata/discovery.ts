@@ -4,7 +4,7 @@ import type { IndexMeta, ModelMeta } from './model-meta';
 import { defaultColumnName, defaultTableName, indexName } from './naming';
 import type { ModelOptions } from './options';
 import { RESERVED_FIELD_NAMES } from './reserved-names';
-import { inheritedFieldRecords, type FieldRecord } from './store';
+import { inheritedFieldRecords, inheritedRelations, type FieldRecord } from './store';
 
 const DESIGN_TYPES = new Map<unknown, FieldType>([
   [String, 'text'],
@@ -26,6 +26,7 @@ export function discoverModel(cls: Function, options: ModelOptions): ModelMeta {
   const problems: string[] = [];
   const records = inheritedFieldRecords(cls);
 
+  const relations = inheritedRelations(cls);
   const fields: FieldMeta[] = [];
   for (const record of records) {
     const field = resolveField(name, record, problems);
@@ -35,6 +36,11 @@ export function discoverModel(cls: Function, options: ModelOptions): ModelMeta {
   const keys = fields.filter((f) => f.primaryKey);
   if (keys.length === 0) problems.push('it has no primary key: mark one field with @primaryKey()');
   if (keys.length > 1) problems.push(`it has ${keys.length} primary keys (${keys.map((k) => k.property).join(', ')}); composite keys are not supported`);
+
+  for (const name of relations.keys()) {
+    if (fields.some((f) => f.property === name)) problems.push(`"${name}" is both a field and a relation`);
+    if (RESERVED_FIELD_NAMES.has(name)) problems.push(`relation "${name}" collides with a regista method of the same name`);
+  }
 
   const seenColumns = new Map<string, string>();
   for (const f of fields) {
@@ -63,6 +69,9 @@ export function discoverModel(cls: Function, options: ModelOptions): ModelMeta {
     primaryKey,
     uniques,
     indexes,
+    relations,
+    resolved: new Map(),
+    foreignKeys: [],
     dependsOn: [],
   };
 }

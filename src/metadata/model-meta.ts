@@ -1,4 +1,5 @@
 import type { FieldMeta } from './field-meta';
+import type { ForeignKeyMeta, Relation, ResolvedRelation } from './relation-meta';
 
 /** A unique constraint or index over one or more fields. */
 export interface IndexMeta {
@@ -26,6 +27,14 @@ export interface ModelMeta {
   readonly uniques: readonly IndexMeta[];
   /** Plain indexes (from `indexes` on the model and `index` on fields). */
   readonly indexes: readonly IndexMeta[];
-  /** Names of models this one depends on for table creation order (foreign keys). */
-  readonly dependsOn: readonly Function[];
+  /** Relation descriptors by property name (decorators and defineRelation add to it). */
+  readonly relations: Map<string, Relation>;
+  /**
+   * Filled when the registry resolves relations (at first use): relations with their models and
+   * fields, the foreign keys of BelongsTo relations, and the models this one depends on for table
+   * creation order.
+   */
+  readonly resolved: Map<string, ResolvedRelation>;
+  readonly foreignKeys: ForeignKeyMeta[];
+  readonly dependsOn: Function[];
 }

@@ -1,5 +1,7 @@
 import { ModelRegistrationError } from '../errors';
 import type { ModelMeta } from './model-meta';
+import type { Relation } from './relation-meta';
+import { resolveRelations } from './resolve-relations';
 
 /**
  * The global registry of models. `@model()` adds classes to it; schema code, the CLI and
@@ -11,6 +13,7 @@ import type { ModelMeta } from './model-meta';
  */
 export class ModelRegistry {
   private readonly byClass = new Map<Function, ModelMeta>();
+  private resolved = new WeakSet<ModelMeta>();
 
   /** Adds a model. Two models on one table of one database are refused. */
   register(meta: ModelMeta): void {
@@ -24,8 +27,31 @@ export class ModelRegistry {
     this.byClass.set(meta.cls, meta);
   }
 
+  /** Adds a relation to a registered model (for modules that import each other). */
+  defineRelation(cls: Function, name: string, relation: Relation): void {
+    const meta = this.requireMeta(cls);
+    if (meta.fieldsByProperty.has(name)) {
+      throw ModelRegistrationError.forProblems(meta.name, [`"${name}" is a field; a relation needs a name of its own`]);
+    }
+    meta.relations.set(name, relation);
+    this.resolved.delete(meta);
+  }
+
+  /**
+   * Resolves the relations of the given models (default: all) unless already done: called at a
+   * model's first use, so models may be declared in any order. Throws RelationshipError naming
+   * every problem; a model whose relations fail stays unresolved.
+   */
+  ensureResolved(metas: readonly ModelMeta[] = [...this.byClass.values()]): void {
+    const pending = metas.filter((m) => !this.resolved.has(m));
+    if (pending.length === 0) return;
+    resolveRelations(pending, (cls) => this.byClass.get(cls));
+    for (const m of pending) this.resolved.add(m);
+  }
+
   /** Removes a model (tests, hot reload). Returns whether it was registered. */
   unregister(cls: Function): boolean {
+    this.resolved = new WeakSet();
     return this.byClass.delete(cls);
   }
 

@@ -1,4 +1,5 @@
 import type { FieldOptions, ModelOptions, PrimaryKeyOptions } from './options';
+import type { Relation } from './relation-meta';
 
 /** What a field decorator recorded: raw facts, resolved later by discovery. */
 export interface FieldRecord {
@@ -11,6 +12,7 @@ export interface FieldRecord {
 /** What the decorators recorded on one class. */
 export interface ClassRecord {
   readonly fields: Map<string, FieldRecord>;
+  readonly relations: Map<string, Relation>;
   modelOptions?: ModelOptions;
 }
 
@@ -20,7 +22,7 @@ const records = new WeakMap<Function, ClassRecord>();
 export function recordOf(cls: Function): ClassRecord {
   let record = records.get(cls);
   if (!record) {
-    record = { fields: new Map() };
+    record = { fields: new Map(), relations: new Map() };
     records.set(cls, record);
   }
   return record;
@@ -38,4 +40,18 @@ export function inheritedFieldRecords(cls: Function): FieldRecord[] {
     if (record) for (const [k, v] of record.fields) merged.set(k, v);
   }
   return [...merged.values()];
+}
+
+/** Relation descriptors of a class and its ancestors. */
+export function inheritedRelations(cls: Function): Map<string, Relation> {
+  const chain: Function[] = [];
+  for (let c: unknown = cls; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    chain.unshift(c as Function);
+  }
+  const merged = new Map<string, Relation>();
+  for (const c of chain) {
+    const record = records.get(c);
+    if (record) for (const [k, v] of record.relations) merged.set(k, v);
+  }
+  return merged;
 }

@@ -1,6 +1,9 @@
 import { Manager } from '../manager/manager';
 import { isPersisted } from '../manager/instance-state';
+import type { RelatedModel, RelationKeys } from '../manager/types';
 import { registry } from '../metadata/registry';
+import { RelatedManager } from '../relations/related-manager';
+import { loadedRelations } from '../relations/relation-cache';
 import { createSchema, dropSchema, schemaExists, truncate } from '../schema/model-schema';
 
 /** Methods every model instance has. */
@@ -13,8 +16,10 @@ export interface ModelInstance {
   refresh(): Promise<this>;
   /** Whether the instance was read from or written to the database. */
   isPersisted(): boolean;
-  /** The field values as a plain object (bigint as string). */
+  /** The field values, and the relations that are loaded, as a plain object (bigint as string). */
   toJSON(): Record<string, unknown>;
+  /** Reads and writes through a relation: `author.related('posts').create({ title })`. */
+  related<K extends RelationKeys<this>>(name: K): RelatedManager<RelatedModel<this[K]> & object, Awaited<this[K]>>;
 }
 
 /** Static members every model class has, typed for its instances `T`. */
@@ -84,15 +89,33 @@ abstract class ModelBase implements ModelInstance {
   }
 
   toJSON(): Record<string, unknown> {
-    const meta = registry.requireMeta(this.constructor);
-    const out: Record<string, unknown> = {};
-    const bag = this as unknown as Record<string, unknown>;
-    for (const f of meta.fields) {
-      const value = bag[f.property];
-      if (value !== undefined) out[f.property] = typeof value === 'bigint' ? value.toString() : value;
-    }
-    return out;
+    return plain(this, new Set());
   }
+
+  related<K extends RelationKeys<this>>(name: K): RelatedManager<RelatedModel<this[K]> & object, Awaited<this[K]>> {
+    return new RelatedManager(this, registry.requireMeta(this.constructor), name);
+  }
+}
+
+/**
+ * Fields, then loaded relations, as plain data. An instance already being written further up
+ * (a circular load: post.author.posts[0] is post) appears with its fields only.
+ */
+function plain(instance: object, ancestors: Set<object>): Record<string, unknown> {
+  const meta = registry.requireMeta(instance.constructor);
+  const out: Record<string, unknown> = {};
+  const bag = instance as Record<string, unknown>;
+  for (const f of meta.fields) {
+    const value = bag[f.property];
+    if (value !== undefined) out[f.property] = typeof value === 'bigint' ? value.toString() : value;
+  }
+  if (ancestors.has(instance)) return out;
+  ancestors.add(instance);
+  for (const [name, value] of loadedRelations(instance)) {
+    out[name] = Array.isArray(value) ? value.map((v: object) => plain(v, ancestors)) : value === null ? null : plain(value as object, ancestors);
+  }
+  ancestors.delete(instance);
+  return out;
 }
 
 /**

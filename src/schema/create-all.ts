@@ -37,7 +37,9 @@ export function dependencyOrder(metas: readonly ModelMeta[]): ModelMeta[] {
 
 /** Creates (or evolves) every registered model's table of `db`, dependencies first. */
 export async function createAll(db: Database): Promise<void> {
-  for (const meta of dependencyOrder(registry.metas(db.name))) {
+  const metas = registry.metas(db.name);
+  registry.ensureResolved(metas);
+  for (const meta of dependencyOrder(metas)) {
     await whenReady(compiledModel(meta, db));
   }
 }

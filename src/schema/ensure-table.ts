@@ -1,6 +1,7 @@
 import { MigrationError } from '../errors';
+import { registry } from '../metadata/registry';
 import type { FieldMeta } from '../metadata/field-meta';
-import type { CompiledModel } from '../manager/compiled-model';
+import { compiledModel, type CompiledModel } from '../manager/compiled-model';
 
 /**
  * Makes sure the model's table exists and has every field's column: creates it when missing,
@@ -60,12 +61,29 @@ export async function addColumn(model: CompiledModel, field: FieldMeta): Promise
 
 /** Resolves once the model's table is ready on its database; runs ensureTable at most once. */
 export function ready(model: CompiledModel): Promise<void> | undefined {
-  if (model.ready || !model.meta.autoCreate) return undefined;
+  if (model.ready) return undefined;
+  if (!model.meta.autoCreate) {
+    registry.ensureResolved([model.meta]);
+    return undefined;
+  }
   return whenReady(model);
 }
 
 /** Like `ready`, but also for models with autoCreate off (explicit createSchema). */
-export function whenReady(model: CompiledModel): Promise<void> {
+export async function whenReady(model: CompiledModel, visiting: ReadonlySet<object> = new Set()): Promise<void> {
+  // Tables this one points at with foreign keys come first (PostgreSQL checks REFERENCES at once).
+  registry.ensureResolved([model.meta]);
+  const path = new Set([...visiting, model.meta]);
+  for (const dep of model.meta.dependsOn) {
+    const depMeta = registry.metaOf(dep);
+    if (!depMeta || path.has(depMeta)) continue;
+    const depModel = compiledModel(depMeta, model.db);
+    if (!depModel.ready) await whenReady(depModel, path);
+  }
+  return ensureOnce(model);
+}
+
+function ensureOnce(model: CompiledModel): Promise<void> {
   const { db } = model;
   const txKey = db.transactionKey();
   if (txKey) {

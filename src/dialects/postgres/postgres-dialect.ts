@@ -68,6 +68,15 @@ export class PostgresDialect implements Dialect {
     return `$${index}`;
   }
 
+  /** The list travels as one array parameter: `= ANY($1)`. */
+  anyOfSql(expression: string, placeholder: string): string {
+    return `${expression} = ANY(${placeholder})`;
+  }
+
+  anyOfValue(values: readonly unknown[]): unknown {
+    return values;
+  }
+
   selectExpression(_field: FieldMeta, quotedColumn: string): string {
     return quotedColumn;
   }

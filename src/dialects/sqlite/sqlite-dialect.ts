@@ -98,6 +98,15 @@ export class SqliteDialect implements Dialect {
     return '?';
   }
 
+  /** The list travels as one JSON array: `IN (SELECT value FROM json_each(?))`. */
+  anyOfSql(expression: string, placeholder: string): string {
+    return `${expression} IN (SELECT value FROM json_each(${placeholder}))`;
+  }
+
+  anyOfValue(values: readonly unknown[]): unknown {
+    return JSON.stringify(values);
+  }
+
   selectExpression(field: FieldMeta, quotedColumn: string): string {
     return sqliteSelectExpression(field, quotedColumn);
   }

@@ -8,7 +8,9 @@ import './schema/create-all';
 // Models and decorators
 export { Model, isModel, type ModelInstance, type ModelStatics, type ModelClass } from './model/model';
 export { model } from './decorators/model';
-export { field, primaryKey } from './decorators/field';
+export { field, primaryKey, createdAt, updatedAt } from './decorators/field';
+export { beforeInsert, afterInsert, beforeUpdate, afterUpdate, beforeDelete, afterDelete } from './decorators/hooks';
+export type { HookEvent } from './metadata/hook-meta';
 export { hasMany, belongsTo, hasManyThrough, defineRelation } from './decorators/relations';
 export {
   HasMany, BelongsTo, HasManyThrough,
@@ -22,9 +24,13 @@ export { registry, ModelRegistry } from './metadata/registry';
 
 // Manager and queries
 export { Manager, type GetOptions } from './manager/manager';
+export type { BatchOptions, BatchResult, BatchFailure } from './manager/batch-writes';
 export type { QueryOptions } from './manager/select-query';
+export { QuerySet, type Page, type Aggregate } from './manager/query-set';
+export { OPERATORS, type Operator } from './manager/criteria';
+export { parseFilter } from './query/expression-parser';
 export type {
-  CreateData, Criteria, DataKeys, FieldCondition, ModelData, PrimaryKeyValue, RelationKeys, RelatedModel,
+  CreateData, Criteria, DataKeys, FieldCondition, ModelData, Operators, PrimaryKeyValue, RelationKeys, RelatedModel,
 } from './manager/types';
 
 // Connections and transactions
@@ -38,7 +44,7 @@ export { dependencyOrder } from './schema/create-all';
 // Errors
 export {
   ErrorCodes, RegistaError, ConfigurationError, ModelRegistrationError, ConnectionError, ValidationError,
-  InvalidQueryError, RecordNotFoundError, MultipleRecordsFoundError, ConstraintViolationError, DuplicateKeyError,
+  InvalidQueryError, DuplicateBatchKeyError, RecordNotFoundError, MultipleRecordsFoundError, ConstraintViolationError, DuplicateKeyError,
   UniqueConstraintError, NotNullViolationError, ForeignKeyViolationError, CheckViolationError,
   InvalidPrimaryKeyAssignmentError, ImmutableFieldError, SchemaError, MigrationError, RelationshipError,
   TransactionError, DatabaseError,

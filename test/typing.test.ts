@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Manager, Model, RegistaError, field, isModel, model, primaryKey,
-  type CreateData, type Criteria, type DataKeys, type ModelData, type SerializedError,
+  type CreateData, type Criteria, type Operators, type DataKeys, type ModelData, type SerializedError,
 } from 'regista';
 import { uniqueTable, useTestDatabase } from './support/database';
 
@@ -46,7 +46,7 @@ assertType<Equal<typeof TypUser.objects, Manager<TypUser>>>();
 assertType<Equal<DataKeys<TypUser>, 'id' | 'name' | 'age' | 'admin' | 'tags'>>();
 assertType<Equal<ModelData<TypUser>, { id: number; name: string; age: number | null; admin: boolean; tags: string[] | null }>>();
 assertType<Equal<CreateData<TypToken>, { id?: string; counter?: bigint }>>();
-assertType<Equal<Criteria<TypToken>['counter'], bigint | readonly bigint[] | null | undefined>>();
+assertType<Equal<Criteria<TypToken>['counter'], bigint | readonly bigint[] | null | Operators<bigint> | undefined>>();
 
 async function compileOnly(): Promise<void> {
   // Results are typed by the model: no casts anywhere.

@@ -34,3 +34,29 @@ export function primaryKey(options: PrimaryKeyOptions = {}): PropertyDecorator {
     });
   };
 }
+
+function timestamp(auto: 'createdAt' | 'updatedAt'): PropertyDecorator {
+  return (target, key) => {
+    const property = String(key);
+    recordOf(target.constructor).fields.set(property, {
+      property, options: { type: 'datetime', auto, default: () => new Date() }, designType: designTypeOf(target, property),
+    });
+  };
+}
+
+/**
+ * A Date that regista sets when the row is inserted.
+ *
+ * @example
+ * @createdAt createdAt!: Date;
+ */
+export const createdAt: PropertyDecorator = timestamp('createdAt');
+
+/**
+ * A Date that regista sets when the row is inserted and on every update (save, updateWhere,
+ * updatePaths, merge, upsert).
+ *
+ * @example
+ * @updatedAt updatedAt!: Date;
+ */
+export const updatedAt: PropertyDecorator = timestamp('updatedAt');

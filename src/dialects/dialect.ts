@@ -82,6 +82,8 @@ export interface Dialect {
 
   /** Quotes an identifier (table or column name). */
   quote(identifier: string): string;
+  /** Appended to a SELECT to lock the rows it reads until the transaction ends (` FOR UPDATE`, or '' where writers are serialised anyway). */
+  readonly rowLockClause: string;
   /** Placeholder of the n-th (1-based) bound parameter: `?` or `$n`. */
   placeholder(index: number): string;
   /** What follows `LIMIT` when a query has an OFFSET but no limit: `-1` (SQLite) or `ALL` (PostgreSQL). */
@@ -95,6 +97,32 @@ export interface Dialect {
   anyOfSql(expression: string, placeholder: string): string;
   /** The bound value for {@link anyOfSql}, from values already in database form. */
   anyOfValue(values: readonly unknown[]): unknown;
+  /**
+   * `expression LIKE pattern` (case-sensitive on every database) or, with `insensitive`, the
+   * case-insensitive form; the pattern is bound and uses `\` as its escape character.
+   */
+  likeSql(expression: string, placeholder: string, insensitive: boolean): string;
+
+  /**
+   * Reads a path inside a JSON column. `segments` are validated names or array indexes
+   * (/^[A-Za-z_][A-Za-z0-9_]*$/ or /^\d+$/), so they may be written into the SQL. `as: 'value'`
+   * gives something {@link jsonValueSql} compares with (numbers and booleans as such, not as
+   * text); `as: 'text'` gives the text of a string value, for LIKE and friends.
+   */
+  jsonPathSql(quotedColumn: string, segments: readonly string[], as: 'value' | 'text'): string;
+  /** The SQL around a bound JSON value compared with jsonPathSql(..., 'value'), e.g. `$2::jsonb`. */
+  jsonValueSql(placeholder: string, value: unknown): string;
+  /** The bound form of such a value. */
+  jsonValueParam(value: unknown): unknown;
+  /** True when the path is missing or holds JSON null. */
+  jsonIsNullSql(quotedColumn: string, segments: readonly string[]): string;
+  /**
+   * An expression giving the column with each path set to its bound JSON value, creating missing
+   * intermediate objects (the caller checks beforehand that no intermediate is a non-object).
+   * `valueSql` of each entry comes from {@link jsonValueSql}.
+   */
+  jsonSetSql(quotedColumn: string, sets: ReadonlyArray<{ segments: readonly string[]; valueSql: string }>): string;
+
   /** The value conversion of one field, built once per field and dialect. */
   codec(field: FieldMeta): FieldCodec;
 

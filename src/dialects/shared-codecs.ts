@@ -86,3 +86,13 @@ export const numberCodec: FieldCodec = { toDb: identity, fromDb: toNumber };
 export const dateTimeCodec: FieldCodec = { toDb: toIsoDateTime, fromDb: dateTimeFromDb };
 /** Codec for date-only fields: `YYYY-MM-DD` both ways. */
 export const dateOnlyCodec: FieldCodec = { toDb: toDateOnly, fromDb: dateOnlyFromDb };
+
+/**
+ * JSON text of a value compared with or written into a JSON document: like {@link toJsonText},
+ * but `undefined` (and anything JSON.stringify drops) is JSON null and a top-level bigint is
+ * written as an exact JSON number.
+ */
+export function toJsonValueText(value: unknown): string {
+  if (typeof value === 'bigint') return value.toString();
+  return JSON.stringify(value) ?? 'null';
+}

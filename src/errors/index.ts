@@ -3,6 +3,7 @@ export { RegistaError, describeValue, type ErrorDetails, type SerializedError } 
 export { ConfigurationError, ModelRegistrationError, ConnectionError } from './configuration';
 export { ValidationError, type FieldViolation } from './validation';
 export { InvalidQueryError, RecordNotFoundError, MultipleRecordsFoundError } from './query';
+export { DuplicateBatchKeyError } from './batch';
 export {
   ConstraintViolationError, DuplicateKeyError, UniqueConstraintError, NotNullViolationError,
   ForeignKeyViolationError, CheckViolationError, InvalidPrimaryKeyAssignmentError, ImmutableFieldError,

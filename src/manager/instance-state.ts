@@ -1,4 +1,5 @@
 import { installRelationAccessors } from '../relations/accessors';
+import { toDocumentInstance } from '../validation/class-transformer-adapter';
 import type { CompiledModel } from './compiled-model';
 
 /** The row an instance was last read from or written to (database form, keyed by column). */
@@ -28,10 +29,11 @@ export function hydrateInto<T extends object>(model: CompiledModel, instance: T,
       target[f.property] = null;
       continue;
     }
-    const value = f.codec.fromDb(raw);
+    const decoded = f.codec.fromDb(raw);
+    const value = f.meta.jsonClass ? toDocumentInstance(f.meta.jsonClass, decoded) : decoded;
     // A driver that parses values itself (pg: jsonb, timestamptz) hands over objects that also sit
     // in the snapshot row: give the instance its own copy, so in-place edits are seen by save().
-    target[f.property] = value === raw && typeof value === 'object' ? copyOf(value) : value;
+    target[f.property] = value === raw && typeof value === 'object' && value !== null ? copyOf(value) : value;
   }
   snapshots.set(instance, row);
   if (model.meta.relations.size > 0) installRelationAccessors(instance, model.meta);

@@ -1,6 +1,6 @@
 import {
   ImmutableFieldError, InvalidPrimaryKeyAssignmentError, InvalidQueryError, MigrationError,
-  MultipleRecordsFoundError, RecordNotFoundError, RelationshipError,
+  MultipleRecordsFoundError, RecordNotFoundError, RelationshipError, UniqueConstraintError, DuplicateKeyError,
 } from '../errors';
 import { adHocField } from '../metadata/ad-hoc-field';
 import type { ModelMeta } from '../metadata/model-meta';
@@ -11,12 +11,18 @@ import { loadIncludes, parseInclude } from '../relations/loader';
 import { forget as forgetRelations } from '../relations/relation-cache';
 import { addColumn } from '../schema/ensure-table';
 import type { CompiledField, CompiledModel } from './compiled-model';
+import * as batch from './batch-writes';
+import type { BatchOptions, BatchResult } from './batch-writes';
+import { criteriaFrom } from './criteria-from';
+import { QuerySet } from './query-set';
 import { readyModel } from './ready-model';
 import { compileCriteria, hasConditions, type CriteriaInput } from './criteria';
 import { hydrate, hydrateInto, isPersisted, markDeleted, snapshotOf } from './instance-state';
 import { prepareChanges, prepareInsert, validateInstance } from './prepare-write';
 import { selectStatement, type QueryOptions } from './select-query';
-import type { CreateData, Criteria, PrimaryKeyValue } from './types';
+import { exampleCriteria, mergeInto, updatePaths } from './documents';
+import { hasHooks, runHooks, updatedAtField } from './hooks';
+import type { CreateData, Criteria, DataKeys, PrimaryKeyValue } from './types';
 import { expectedOf, fitsField } from './value-checks';
 
 type Bag = Record<string, unknown>;
@@ -45,15 +51,27 @@ export class Manager<T extends object> {
     return (this.metaCache ??= registry.requireMeta(this.modelClass));
   }
 
-  /** Validates and inserts one row; returns the stored instance with generated values filled in. */
+  /**
+   * Validates and inserts one row; returns the stored instance with generated values filled in.
+   * `@beforeInsert` / `@afterInsert` hooks run inside the insert's transaction.
+   */
   async create(data: CreateData<T>): Promise<T> {
     const m = await this.#model();
-    const Cls = m.meta.cls as new () => T;
-    const instance = new Cls();
     checkRelationData(m, data as Bag);
-    const values = await prepareInsert(m, instance, data as Bag);
-    const result = await m.db.run(m.insertSql, values, true, m.meta);
-    return hydrateInto(m, instance, result.rows[0]);
+    const Cls = m.meta.cls as new () => T;
+    return this.#insert(m, new Cls(), data as Bag);
+  }
+
+  async #insert(m: CompiledModel, instance: T, data: Bag | undefined): Promise<T> {
+    const write = async () => {
+      const before = hasHooks(m.meta, 'beforeInsert') ? (i: object) => runHooks(m.meta, 'beforeInsert', i) : undefined;
+      const values = await prepareInsert(m, instance, data, before);
+      const result = await m.db.run(m.insertSql, values, true, m.meta);
+      hydrateInto(m, instance, result.rows[0]);
+      await runHooks(m.meta, 'afterInsert', instance);
+      return instance;
+    };
+    return hasHooks(m.meta, 'beforeInsert', 'afterInsert') ? m.db.transaction(write) : write();
   }
 
   /** The instance with this primary key (or matching these criteria), or null. */
@@ -80,9 +98,29 @@ export class Manager<T extends object> {
     return found;
   }
 
-  /** Instances matching the criteria (equality, arrays as IN, null as IS NULL). */
-  async filter(criteria?: Criteria<T>, options?: QueryOptions): Promise<T[]> {
-    return this.#select(await this.#model(), criteria as CriteriaInput, options);
+  /**
+   * Instances matching the criteria: an object (values, arrays as IN, null as IS NULL, operators,
+   * AND/OR/NOT, relation and JSON paths) or a text filter with `:name` parameters.
+   *
+   * @example
+   * await User.objects.filter({ age: { gte: 18 }, OR: [{ role: 'admin' }, { name: { startsWith: 'A' } }] });
+   * await User.objects.filter("role = 'admin' AND age >= :min", { min: 18 }, { orderBy: 'name' });
+   */
+  filter(criteria?: Criteria<T>, options?: QueryOptions): Promise<T[]>;
+  filter(expression: string, params?: Record<string, unknown>, options?: QueryOptions): Promise<T[]>;
+  async filter(criteria?: Criteria<T> | string, second?: QueryOptions | Record<string, unknown>, third?: QueryOptions): Promise<T[]> {
+    const [where, options] = typeof criteria === 'string'
+      ? [criteriaFrom(criteria, second as Record<string, unknown> | undefined), third]
+      : [criteria as CriteriaInput | undefined, second as QueryOptions | undefined];
+    return this.#select(await this.#model(), where, options);
+  }
+
+  /**
+   * A lazy, chainable query set: `User.objects.where({ role: 'admin' }).orderBy('-createdAt').limit(20)`.
+   * Awaiting it runs it.
+   */
+  where(criteria: Criteria<T> | string, params?: Record<string, unknown>): QuerySet<T> {
+    return new QuerySet<T>(this).where(criteria, params);
   }
 
   /** Every instance (with optional limit, offset and ordering). */
@@ -125,9 +163,13 @@ export class Manager<T extends object> {
    * key when `data` has it, else the first unique group fully present in `data`; with neither it
    * is a plain create. On conflict only the fields present in `data` are updated.
    */
-  async upsert(data: CreateData<T>): Promise<T> {
+  async upsert(data: CreateData<T>, options?: { merge?: 'deep' }): Promise<T> {
     const m = await this.#model();
     const bag = data as Bag;
+    if (options?.merge === 'deep') return this.#upsertDeep(m, bag);
+    if (options && Object.keys(options).length > 0 && options.merge !== undefined) {
+      throw new InvalidQueryError(`upsert() option merge must be 'deep', got ${JSON.stringify(options.merge)}.`, { model: m.meta.name });
+    }
     const pk = m.pk;
     const present = (p: string) => bag[p] !== undefined && bag[p] !== null;
     if (pk.meta.generated === 'autoincrement' && present(pk.property)) {
@@ -138,18 +180,42 @@ export class Manager<T extends object> {
     const Cls = m.meta.cls as new () => T;
     const instance = new Cls();
     const values = await prepareInsert(m, instance, bag);
-    const updates = m.fields.filter((f) => bag[f.property] !== undefined && !conflict.includes(f.property) && f !== pk);
+    const stamp = updatedAtField(m.meta);
+    const updates = m.fields.filter((f) => (bag[f.property] !== undefined || f.property === stamp) && !conflict.includes(f.property) && f !== pk);
     const sql = m.sql(`u|${conflict.join(',')}|${updates.map((f) => f.property).join(',')}`, () =>
       m.insertStatement(m.insertFields, m.dialect.upsertClause(conflict.map((p) => m.byProperty.get(p)!.column), updates.map((f) => f.column))));
     const result = await m.db.run(sql, values, true, m.meta);
     return hydrateInto(m, instance, result.rows[0]);
   }
 
+  /** upsert with deep merge: an existing row (by the same conflict target) gets `merge`, else a create. */
+  async #upsertDeep(m: CompiledModel, bag: Bag): Promise<T> {
+    const present = (p: string) => bag[p] !== undefined && bag[p] !== null;
+    const conflict = present(m.pk.property) ? [m.pk.property] : m.meta.uniques.find((u) => u.fields.every(present))?.fields;
+    if (!conflict) return this.create(bag as CreateData<T>);
+    const where = Object.fromEntries(conflict.map((p) => [p, bag[p]]));
+    const attempt = () => m.db.transaction(async () => {
+      const existing = await this.#select(m, where, { limit: 1 });
+      if (existing.length === 0) return this.create(bag as CreateData<T>);
+      const key = (existing[0] as Bag)[m.pk.property];
+      const patch = { ...bag };
+      delete patch[m.pk.property];
+      return (await mergeInto(m, key, patch)) as T;
+    });
+    try {
+      return await attempt();
+    } catch (error) {
+      // Another writer inserted the same key between our read and our insert: merge into it.
+      if (error instanceof UniqueConstraintError || error instanceof DuplicateKeyError) return attempt();
+      throw error;
+    }
+  }
+
   /** Updates every row matching the criteria; returns the updated instances. */
   async updateWhere(criteria: Criteria<T>, changes: CreateData<T>): Promise<T[]> {
     const m = await this.#model();
     requireConditions(m, criteria as CriteriaInput, 'updateWhere');
-    const sets = await prepareChanges(m, changes as Bag);
+    const sets = await prepareChanges(m, withUpdatedAt(m, changes as Bag));
     if (sets.length === 0) throw new InvalidQueryError(`${m.meta.name}.objects.updateWhere() needs at least one change.`, { model: m.meta.name });
     const where = compileCriteria(m, criteria as CriteriaInput);
     const setKey = sets.map(([f]) => f.property).join(',');
@@ -171,7 +237,71 @@ export class Manager<T extends object> {
   /** Deletes the row with this primary key; returns whether one was deleted. */
   async delete(key: PrimaryKeyValue): Promise<boolean> {
     const m = await this.#model();
+    if (hasHooks(m.meta, 'beforeDelete', 'afterDelete')) {
+      const found = await this.get(key);
+      return found ? this.deleteInstance(found) : false;
+    }
     return (await m.db.run(m.deleteByPkSql, [pkValue(m, key)], false, m.meta)).rowCount > 0;
+  }
+
+  /**
+   * Inserts many rows. Atomic by default (all or nothing; the created instances come back); with
+   * `{ atomic: false }` each row stands alone and the result lists what succeeded and what failed.
+   * The same key twice in one batch is refused before anything is written.
+   */
+  createMany(rows: ReadonlyArray<CreateData<T>>, options?: { atomic?: true }): Promise<T[]>;
+  createMany(rows: ReadonlyArray<CreateData<T>>, options: { atomic: false }): Promise<BatchResult>;
+  createMany(rows: ReadonlyArray<CreateData<T>>, options?: BatchOptions): Promise<T[] | BatchResult> {
+    return batch.createMany(this, rows as ReadonlyArray<Bag>, options) as Promise<T[] | BatchResult>;
+  }
+
+  /** Upserts many rows (see `upsert`), atomic by default; `{ atomic: false }` reports per row. */
+  upsertMany(rows: ReadonlyArray<CreateData<T>>, options?: { atomic?: true }): Promise<T[]>;
+  upsertMany(rows: ReadonlyArray<CreateData<T>>, options: { atomic: false }): Promise<BatchResult>;
+  upsertMany(rows: ReadonlyArray<CreateData<T>>, options?: BatchOptions): Promise<T[] | BatchResult> {
+    return batch.upsertMany(this, rows as ReadonlyArray<Bag>, options) as Promise<T[] | BatchResult>;
+  }
+
+  /** Updates many rows by primary key: `[{ key, changes }]`, atomic by default. */
+  updateMany(items: ReadonlyArray<{ key: PrimaryKeyValue; changes: CreateData<T> }>, options?: { atomic?: true }): Promise<T[]>;
+  updateMany(items: ReadonlyArray<{ key: PrimaryKeyValue; changes: CreateData<T> }>, options: { atomic: false }): Promise<BatchResult>;
+  updateMany(items: ReadonlyArray<{ key: PrimaryKeyValue; changes: CreateData<T> }>, options?: BatchOptions): Promise<T[] | BatchResult> {
+    return batch.updateMany(this, items as ReadonlyArray<{ key: PrimaryKeyValue; changes: Bag }>, options) as Promise<T[] | BatchResult>;
+  }
+
+  /** Deletes many rows by primary key; atomic by default (returns how many were deleted). */
+  deleteMany(keys: ReadonlyArray<PrimaryKeyValue>, options?: { atomic?: true }): Promise<number>;
+  deleteMany(keys: ReadonlyArray<PrimaryKeyValue>, options: { atomic: false }): Promise<BatchResult>;
+  deleteMany(keys: ReadonlyArray<PrimaryKeyValue>, options?: BatchOptions): Promise<number | BatchResult> {
+    return batch.deleteMany(this, keys, options);
+  }
+
+  /**
+   * Sets leaves inside JSON fields of one row in one statement, creating missing intermediate
+   * objects: `updatePaths(id, { 'planning.wave': 2, 'cloudStatus.testing.status': 'done' })`.
+   * Plain fields may be set alongside. Returns the updated instance.
+   */
+  async updatePaths(key: PrimaryKeyValue, paths: Record<string, unknown>): Promise<T> {
+    const m = await this.#model();
+    const rows = await updatePaths(m, { [m.pk.property]: key }, paths);
+    if (rows.length === 0) throw RecordNotFoundError.for(m.meta.name, { [m.pk.property]: key });
+    return rows[0] as T;
+  }
+
+  /**
+   * Deep-merges a patch into one row, atomically: objects merge recursively, scalars and arrays are
+   * replaced, absent keys are kept, `undefined` never overwrites, `null` does.
+   */
+  async merge(key: PrimaryKeyValue, patch: CreateData<T>): Promise<T> {
+    const m = await this.#model();
+    pkValue(m, key);
+    return (await mergeInto(m, key, patch as Bag)) as T;
+  }
+
+  /** Rows where every key set in `example` matches, recursively into JSON objects. */
+  async findByExample(example: Partial<Record<DataKeys<T>, unknown>>, options?: QueryOptions): Promise<T[]> {
+    const m = await this.#model();
+    return this.#select(m, exampleCriteria(m, example as Bag), options);
   }
 
   /** Adds a column (not a model field) to the table; MigrationError if it exists already. */
@@ -197,19 +327,31 @@ export class Manager<T extends object> {
   /** @internal Inserts or updates an instance (`instance.save()`). */
   async saveInstance(instance: T): Promise<T> {
     const m = await this.#model();
-    const snapshot = snapshotOf(instance);
     checkRelationsUnassigned(instance, m.meta);
-    if (!snapshot) {
-      const values = await prepareInsert(m, instance, undefined);
-      const result = await m.db.run(m.insertSql, values, true, m.meta);
-      return hydrateInto(m, instance, result.rows[0]);
-    }
+    if (!snapshotOf(instance)) return this.#insert(m, instance, undefined);
+    const write = async () => {
+      await runHooks(m.meta, 'beforeUpdate', instance);
+      await this.#update(m, instance);
+      await runHooks(m.meta, 'afterUpdate', instance);
+      return instance;
+    };
+    return hasHooks(m.meta, 'beforeUpdate', 'afterUpdate') ? m.db.transaction(write) : write();
+  }
+
+  async #update(m: CompiledModel, instance: T): Promise<T> {
+    const snapshot = snapshotOf(instance)!;
     const bag = instance as Bag;
     const storedKey = decode(m.pk, snapshot[m.pk.column]);
     if (!sameValue(m.pk, bag[m.pk.property], storedKey)) throw ImmutableFieldError.for(m.meta.name, m.pk.property, storedKey, bag[m.pk.property]);
     await validateInstance(m, instance);
-    const changed = m.fields.filter((f) => f !== m.pk && !sameValue(f, bag[f.property], decode(f, snapshot[f.column])));
+    const stamp = updatedAtField(m.meta);
+    const differs = (f: CompiledField) => f !== m.pk && !sameValue(f, bag[f.property], decode(f, snapshot[f.column]));
+    let changed = m.fields.filter(differs);
     if (changed.length === 0) return instance;
+    if (stamp && !changed.some((f) => f.property === stamp)) {
+      bag[stamp] = new Date();
+      changed = m.fields.filter(differs);
+    }
     const n = changed.length;
     const sql = m.sql(`p|${changed.map((f) => f.property).join(',')}`, () =>
       `UPDATE ${m.table} SET ${assignments(m, changed)} WHERE ${m.pk.quoted} = ${m.dialect.placeholder(n + 1)} RETURNING ${m.returning}`);
@@ -229,13 +371,18 @@ export class Manager<T extends object> {
     return hydrateInto(m, instance, result.rows[0]);
   }
 
-  /** @internal Deletes an instance's row (`instance.delete()`). */
+  /** @internal Deletes an instance's row (`instance.delete()`), with its delete hooks. */
   async deleteInstance(instance: T): Promise<boolean> {
     const m = await this.#model();
     const key = storedKeyOf(m, instance);
-    const deleted = (await m.db.run(m.deleteByPkSql, [m.toDb(m.pk, key)], false, m.meta)).rowCount > 0;
-    markDeleted(instance);
-    return deleted;
+    const write = async () => {
+      await runHooks(m.meta, 'beforeDelete', instance);
+      const deleted = (await m.db.run(m.deleteByPkSql, [m.toDb(m.pk, key)], false, m.meta)).rowCount > 0;
+      markDeleted(instance);
+      await runHooks(m.meta, 'afterDelete', instance);
+      return deleted;
+    };
+    return hasHooks(m.meta, 'beforeDelete', 'afterDelete') ? m.db.transaction(write) : write();
   }
 
   /** The model compiled for its database, with its table ready. */
@@ -251,6 +398,12 @@ export class Manager<T extends object> {
     if (include) await loadIncludes(m.meta, rows, include);
     return rows;
   }
+}
+
+/** Changes plus `@updatedAt = now` when the model has one and the changes don't set it. */
+export function withUpdatedAt(m: CompiledModel, changes: Bag): Bag {
+  const stamp = updatedAtField(m.meta);
+  return stamp && changes[stamp] === undefined && Object.keys(changes).length > 0 ? { ...changes, [stamp]: new Date() } : changes;
 }
 
 function checkRelationData(m: CompiledModel, data: Bag | undefined): void {

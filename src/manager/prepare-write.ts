@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   ImmutableFieldError, InvalidPrimaryKeyAssignmentError, ValidationError, type FieldViolation,
 } from '../errors';
+import { toDocumentInstance } from '../validation/class-transformer-adapter';
 import { classValidatorViolations } from '../validation/class-validator-adapter';
 import type { CompiledField, CompiledModel } from './compiled-model';
 import { expectedOf, fitsField } from './value-checks';
@@ -13,7 +14,9 @@ type Bag = Record<string, unknown>;
  * validates everything (unknown fields, required fields, types, class-validator rules) before the
  * database is touched. Returns the values of `model.insertFields` in database form.
  */
-export async function prepareInsert(model: CompiledModel, instance: object, data: Bag | undefined): Promise<unknown[]> {
+export async function prepareInsert(
+  model: CompiledModel, instance: object, data: Bag | undefined, beforeValidate?: (instance: object) => Promise<void>,
+): Promise<unknown[]> {
   const target = instance as Bag;
   const violations: FieldViolation[] = [];
   if (data) {
@@ -30,6 +33,7 @@ export async function prepareInsert(model: CompiledModel, instance: object, data
   for (const f of model.fields) {
     if (target[f.property] === undefined) target[f.property] = initialValue(f);
   }
+  if (beforeValidate) await beforeValidate(instance);
   await validateInstance(model, instance, violations, false);
   return model.insertFields.map((f) => model.toDb(f, target[f.property]));
 }
@@ -37,6 +41,7 @@ export async function prepareInsert(model: CompiledModel, instance: object, data
 /** Validates a whole instance (before insert or save); throws ValidationError listing every field. */
 export async function validateInstance(model: CompiledModel, instance: object, violations: FieldViolation[] = [], partial = false): Promise<void> {
   const target = instance as Bag;
+  asDocuments(model, target);
   for (const f of model.fields) {
     if (f.meta.generated === 'autoincrement' && (target[f.property] === undefined || target[f.property] === null)) continue;
     const problem = checkValue(f, target[f.property], partial);
@@ -66,13 +71,22 @@ export async function prepareChanges(model: CompiledModel, changes: Bag): Promis
     if (field === model.pk) throw ImmutableFieldError.for(model.meta.name, key, undefined, value);
     const problem = checkValue(field, value, false);
     if (problem) violations.push(problem);
-    probe[key] = value;
+    probe[key] = field.meta.jsonClass ? toDocumentInstance(field.meta.jsonClass, value) : value;
     out.push([field, value]);
   }
   for (const f of model.fields) if (!(f.property in changes)) delete probe[f.property];
   const fromValidator = await classValidatorViolations(probe, true);
   throwIfAny(model, merge(violations, fromValidator));
   return out.map(([f, v]) => [f, model.toDb(f, v)]);
+}
+
+/** Plain objects in json fields typed with a class become instances of it (for nested validation). */
+function asDocuments(model: CompiledModel, target: Bag): void {
+  for (const f of model.fields) {
+    if (f.meta.jsonClass && target[f.property] !== null && target[f.property] !== undefined) {
+      target[f.property] = toDocumentInstance(f.meta.jsonClass, target[f.property]);
+    }
+  }
 }
 
 function initialValue(f: CompiledField): unknown {

@@ -1,5 +1,5 @@
 import { InvalidQueryError } from '../errors';
-import type { CompiledModel } from './compiled-model';
+import type { CompiledField, CompiledModel } from './compiled-model';
 import type { CompiledWhere } from './criteria';
 
 /** Options of `filter`, `all`, `first` and `last`. */
@@ -28,7 +28,7 @@ export interface Statement {
  */
 export function selectStatement(
   model: CompiledModel, where: CompiledWhere, options: QueryOptions | undefined,
-  mode: { defaultOrder?: boolean; reverse?: boolean } = {},
+  mode: { defaultOrder?: boolean; reverse?: boolean; columns?: readonly CompiledField[] } = {},
 ): Statement {
   const opts = options ?? {};
   for (const k of Object.keys(opts)) {
@@ -40,10 +40,12 @@ export function selectStatement(
   const offset = checkCount(model, 'offset', opts.offset);
   if (limit !== undefined) bindings.push(limit);
   if (offset !== undefined) bindings.push(offset);
-  const key = `s|${where.key}|${order.join(',')}|${mode.reverse ? 'r' : ''}|${limit !== undefined ? 'l' : ''}${offset !== undefined ? 'o' : ''}`;
+  const columns = mode.columns;
+  const key = `s|${columns ? columns.map((c) => c.property).join(',') : '*'}|${where.key}|${order.join(',')}|${mode.reverse ? 'r' : ''}|${limit !== undefined ? 'l' : ''}${offset !== undefined ? 'o' : ''}`;
   const sql = model.sql(key, () => {
     const d = model.dialect;
-    let text = `SELECT ${model.selectList} FROM ${model.table}${where.sql(1)}`;
+    const list = columns ? columns.map((f) => selectTerm(model, f)).join(', ') : model.selectList;
+    let text = `SELECT ${list} FROM ${model.table}${where.sql(1)}`;
     if (order.length > 0) text += ` ORDER BY ${order.map((o) => orderTerm(model, o, mode.reverse ?? false)).join(', ')}`;
     let n = where.bindings.length;
     if (limit !== undefined) text += ` LIMIT ${d.placeholder(++n)}`;
@@ -54,7 +56,13 @@ export function selectStatement(
   return { sql, bindings };
 }
 
-function normaliseOrder(model: CompiledModel, orderBy: QueryOptions['orderBy'], defaultOrder: boolean): string[] {
+/** One column of a select list, read as the dialect reads that field. */
+export function selectTerm(model: CompiledModel, f: CompiledField): string {
+  const expr = model.dialect.selectExpression(f.meta, f.quoted);
+  return expr === f.quoted ? expr : `${expr} AS ${f.quoted}`;
+}
+
+export function normaliseOrder(model: CompiledModel, orderBy: QueryOptions['orderBy'], defaultOrder: boolean): string[] {
   const list = orderBy === undefined ? [] : typeof orderBy === 'string' ? [orderBy] : [...orderBy];
   for (const term of list) {
     const property = typeof term === 'string' ? term.replace(/^[-+]/, '') : '';
@@ -66,7 +74,7 @@ function normaliseOrder(model: CompiledModel, orderBy: QueryOptions['orderBy'], 
   return list;
 }
 
-function orderTerm(model: CompiledModel, term: string, reverse: boolean): string {
+export function orderTerm(model: CompiledModel, term: string, reverse: boolean): string {
   const desc = term.startsWith('-');
   const field = model.byProperty.get(term.replace(/^[-+]/, ''))!;
   return `${field.quoted} ${desc !== reverse ? 'DESC' : 'ASC'}`;

@@ -4,7 +4,7 @@ import type { IndexMeta, ModelMeta } from './model-meta';
 import { defaultColumnName, defaultTableName, indexName } from './naming';
 import type { ModelOptions } from './options';
 import { RESERVED_FIELD_NAMES } from './reserved-names';
-import { inheritedFieldRecords, inheritedRelations, type FieldRecord } from './store';
+import { inheritedFieldRecords, inheritedHooks, inheritedRelations, type FieldRecord } from './store';
 
 const DESIGN_TYPES = new Map<unknown, FieldType>([
   [String, 'text'],
@@ -69,6 +69,7 @@ export function discoverModel(cls: Function, options: ModelOptions): ModelMeta {
     primaryKey,
     uniques,
     indexes,
+    hooks: inheritedHooks(cls),
     relations,
     resolved: new Map(),
     foreignKeys: [],
@@ -104,6 +105,9 @@ function resolveField(model: string, record: FieldRecord, problems: string[]): F
     generated = wantsAuto ? 'autoincrement' : type === 'uuid' ? 'uuid' : null;
   }
 
+  if (options.auto && type !== 'datetime') {
+    problems.push(`@${options.auto} field "${property}" must be a Date (datetime), not ${type}`);
+  }
   const enumValues = type === 'enum' ? enumValuesOf(options.values) : undefined;
   if (type === 'enum' && (!enumValues || enumValues.length === 0)) {
     problems.push(`enum field "${property}" needs { values: [...] } (an array or a string enum)`);
@@ -126,7 +130,16 @@ function resolveField(model: string, record: FieldRecord, problems: string[]): F
     enumValues,
     primaryKey: primaryKey !== undefined,
     generated,
+    auto: options.auto,
+    jsonClass: type === 'json' && isDocumentClass(record.designType) ? (record.designType as Function) : undefined,
   };
+}
+
+const BUILT_INS: ReadonlySet<unknown> = new Set([Object, Array, String, Number, Boolean, Date, BigInt, Map, Set, Promise, Function]);
+
+/** A user class used as the design type of a json field. */
+function isDocumentClass(designType: unknown): boolean {
+  return typeof designType === 'function' && !BUILT_INS.has(designType);
 }
 
 function inferKeyType(designType: unknown): FieldType | undefined {

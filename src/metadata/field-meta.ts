@@ -30,4 +30,8 @@ export interface FieldMeta {
   readonly primaryKey: boolean;
   /** Who makes the key when it is omitted: the database (`autoincrement`), regista (`uuid`) or nobody. */
   readonly generated: 'autoincrement' | 'uuid' | null;
+  /** For a json field typed with a class: that class (documents are read back as its instances). */
+  readonly jsonClass?: Function;
+  /** A timestamp regista maintains: set at insert (`createdAt`), or at insert and every update (`updatedAt`). */
+  readonly auto?: 'createdAt' | 'updatedAt';
 }

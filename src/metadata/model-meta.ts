@@ -1,4 +1,5 @@
 import type { FieldMeta } from './field-meta';
+import type { HookMap } from './hook-meta';
 import type { ForeignKeyMeta, Relation, ResolvedRelation } from './relation-meta';
 
 /** A unique constraint or index over one or more fields. */
@@ -27,6 +28,8 @@ export interface ModelMeta {
   readonly uniques: readonly IndexMeta[];
   /** Plain indexes (from `indexes` on the model and `index` on fields). */
   readonly indexes: readonly IndexMeta[];
+  /** Lifecycle hook methods per event. */
+  readonly hooks: HookMap;
   /** Relation descriptors by property name (decorators and defineRelation add to it). */
   readonly relations: Map<string, Relation>;
   /**

@@ -32,6 +32,8 @@ export interface FieldOptions {
   column?: string;
   /** Allowed values of an `enum` field: an array, or a TypeScript string enum object. */
   values?: readonly string[] | Record<string, string>;
+  /** @internal Set by @createdAt / @updatedAt. */
+  auto?: 'createdAt' | 'updatedAt';
 }
 
 /** Options of `@primaryKey()`. */

@@ -8,5 +8,6 @@ export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([
   // manager methods
   'objects', 'create', 'get', 'require', 'filter', 'all', 'first', 'last', 'exists', 'count', 'upsert',
   'updateWhere', 'deleteWhere', 'addColumn', 'ensureColumn', 'where', 'meta',
-  'saveInstance', 'refreshInstance', 'deleteInstance',
+  'saveInstance', 'refreshInstance', 'deleteInstance', 'createMany', 'upsertMany', 'updateMany', 'deleteMany',
+  'updatePaths', 'merge', 'findByExample',
 ]);

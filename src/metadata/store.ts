@@ -1,4 +1,5 @@
 import type { FieldOptions, ModelOptions, PrimaryKeyOptions } from './options';
+import type { HookEvent } from './hook-meta';
 import type { Relation } from './relation-meta';
 
 /** What a field decorator recorded: raw facts, resolved later by discovery. */
@@ -13,6 +14,7 @@ export interface FieldRecord {
 export interface ClassRecord {
   readonly fields: Map<string, FieldRecord>;
   readonly relations: Map<string, Relation>;
+  readonly hooks: Map<HookEvent, string[]>;
   modelOptions?: ModelOptions;
 }
 
@@ -22,7 +24,7 @@ const records = new WeakMap<Function, ClassRecord>();
 export function recordOf(cls: Function): ClassRecord {
   let record = records.get(cls);
   if (!record) {
-    record = { fields: new Map(), relations: new Map() };
+    record = { fields: new Map(), relations: new Map(), hooks: new Map() };
     records.set(cls, record);
   }
   return record;
@@ -52,6 +54,21 @@ export function inheritedRelations(cls: Function): Map<string, Relation> {
   for (const c of chain) {
     const record = records.get(c);
     if (record) for (const [k, v] of record.relations) merged.set(k, v);
+  }
+  return merged;
+}
+
+/** Hook method names of a class and its ancestors, ancestors first. */
+export function inheritedHooks(cls: Function): Map<HookEvent, string[]> {
+  const chain: Function[] = [];
+  for (let c: unknown = cls; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    chain.unshift(c as Function);
+  }
+  const merged = new Map<HookEvent, string[]>();
+  for (const c of chain) {
+    const record = records.get(c);
+    if (!record) continue;
+    for (const [event, names] of record.hooks) merged.set(event, [...(merged.get(event) ?? []), ...names.filter((n) => !(merged.get(event) ?? []).includes(n))]);
   }
   return merged;
 }

@@ -11,6 +11,7 @@ import { postgresCodec } from './codecs';
 import * as ddl from './ddl';
 import { postgresColumnNames, postgresTableExists } from './introspection';
 import { classifyPostgresError } from './classify-error';
+import { pgJsonIsNullSql, pgJsonPathSql, pgJsonSetSql, pgJsonValueParam, pgJsonValueSql } from './json-sql';
 import { ConfigurationError } from '../../errors';
 
 /** PostgreSQL driver packages regista can run on. */
@@ -36,6 +37,7 @@ export class PostgresDialect implements Dialect {
   readonly capabilities = CAPABILITIES;
   readonly driver: Driver = pgDriver;
   readonly beginSql = 'BEGIN';
+  readonly rowLockClause = ' FOR UPDATE';
   readonly unboundedLimit = 'ALL';
   readonly driverName: PostgresDriverName = 'pg';
 
@@ -75,6 +77,32 @@ export class PostgresDialect implements Dialect {
 
   anyOfValue(values: readonly unknown[]): unknown {
     return values;
+  }
+
+  /** LIKE / ILIKE with `\` as the escape character (standard_conforming_strings, the default). */
+  likeSql(expression: string, placeholder: string, insensitive: boolean): string {
+    return `${expression} ${insensitive ? 'ILIKE' : 'LIKE'} ${placeholder} ESCAPE '\\'`;
+  }
+
+  /** `(col #> '{"a","b"}')` (jsonb) or `(col #>> '{"a","b"}')` (text). */
+  jsonPathSql(quotedColumn: string, segments: readonly string[], as: 'value' | 'text'): string {
+    return pgJsonPathSql(quotedColumn, segments, as);
+  }
+
+  jsonValueSql(placeholder: string): string {
+    return pgJsonValueSql(placeholder);
+  }
+
+  jsonValueParam(value: unknown): unknown {
+    return pgJsonValueParam(value);
+  }
+
+  jsonIsNullSql(quotedColumn: string, segments: readonly string[]): string {
+    return pgJsonIsNullSql(quotedColumn, segments);
+  }
+
+  jsonSetSql(quotedColumn: string, sets: ReadonlyArray<{ segments: readonly string[]; valueSql: string }>): string {
+    return pgJsonSetSql(quotedColumn, sets);
   }
 
   selectExpression(_field: FieldMeta, quotedColumn: string): string {

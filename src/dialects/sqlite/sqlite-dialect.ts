@@ -12,6 +12,9 @@ import { sqliteCodec, sqliteSelectExpression } from './codecs';
 import * as ddl from './ddl';
 import { sqliteColumnNames, sqliteTableExists } from './introspection';
 import { classifySqliteError } from './classify-error';
+import {
+  sqliteJsonIsNullSql, sqliteJsonPathSql, sqliteJsonSetSql, sqliteJsonValueParam, sqliteJsonValueSql,
+} from './json-sql';
 import { ConfigurationError } from '../../errors';
 
 /** SQLite driver packages regista can run on. */
@@ -53,6 +56,8 @@ export class SqliteDialect implements Dialect {
   readonly driver: Driver;
   readonly driverName: SqliteDriverName;
   readonly beginSql = 'BEGIN IMMEDIATE';
+  /** Nothing to add: BEGIN IMMEDIATE already serialises writers. */
+  readonly rowLockClause = '';
   /** SQLite has no LIMIT ALL; a negative limit means none. */
   readonly unboundedLimit = '-1';
   private readonly kit: SqliteDriverKit;
@@ -74,7 +79,8 @@ export class SqliteDialect implements Dialect {
     if (target.driver !== undefined && resolveDriver(target.driver) !== this.driverName) {
       throw new ConfigurationError(`This SQLite dialect runs on ${this.driverName}, not ${target.driver}`, {});
     }
-    const pragmas = ['busy_timeout = 5000', 'foreign_keys = ON'];
+    // case_sensitive_like: LIKE is case-sensitive as on PostgreSQL (see likeSql).
+    const pragmas = ['busy_timeout = 5000', 'foreign_keys = ON', 'case_sensitive_like = ON'];
     if (!isMemory(target.location)) pragmas.push('journal_mode = WAL');
     const kit = this.kit;
     return {
@@ -105,6 +111,38 @@ export class SqliteDialect implements Dialect {
 
   anyOfValue(values: readonly unknown[]): unknown {
     return JSON.stringify(values);
+  }
+
+  /**
+   * LIKE is case-sensitive through the connection's `case_sensitive_like` pragma (knexConfig).
+   * The insensitive form compares lower() of both sides: SQLite's built-in lower() folds ASCII
+   * letters only, so `É` and `é` stay different.
+   */
+  likeSql(expression: string, placeholder: string, insensitive: boolean): string {
+    return insensitive
+      ? `lower(${expression}) LIKE lower(${placeholder}) ESCAPE '\\'`
+      : `${expression} LIKE ${placeholder} ESCAPE '\\'`;
+  }
+
+  /** json_extract for both forms: strings come out as text, numbers as numbers, booleans as 1/0. */
+  jsonPathSql(quotedColumn: string, segments: readonly string[]): string {
+    return sqliteJsonPathSql(quotedColumn, segments);
+  }
+
+  jsonValueSql(placeholder: string): string {
+    return sqliteJsonValueSql(placeholder);
+  }
+
+  jsonValueParam(value: unknown): unknown {
+    return sqliteJsonValueParam(value);
+  }
+
+  jsonIsNullSql(quotedColumn: string, segments: readonly string[]): string {
+    return sqliteJsonIsNullSql(quotedColumn, segments);
+  }
+
+  jsonSetSql(quotedColumn: string, sets: ReadonlyArray<{ segments: readonly string[]; valueSql: string }>): string {
+    return sqliteJsonSetSql(quotedColumn, sets);
   }
 
   selectExpression(field: FieldMeta, quotedColumn: string): string {

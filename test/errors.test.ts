@@ -9,7 +9,7 @@ import type { Knex } from 'knex';
 import {
   CheckViolationError, ConfigurationError, ConnectionError, ConstraintViolationError, DatabaseError, DuplicateKeyError,
   ErrorCodes, ForeignKeyViolationError, ImmutableFieldError, InvalidPrimaryKeyAssignmentError, InvalidQueryError,
-  MigrationError, Model, ModelRegistrationError, MultipleRecordsFoundError, NotNullViolationError, RecordNotFoundError,
+  MigrationError, Model, ModelRegistrationError, MultipleRecordsFoundError, DuplicateBatchKeyError, NotNullViolationError, RecordNotFoundError,
   RegistaError, RelationshipError, SchemaError, TransactionError, UniqueConstraintError, ValidationError,
   field, getDatabase, model, primaryKey,
   type Database, type ErrorCode, type ErrorDetails,
@@ -99,6 +99,7 @@ const CLASSES: ReadonlyArray<readonly [typeof RegistaError, keyof typeof ErrorCo
   [InvalidQueryError, 'INVALID_QUERY'],
   [RecordNotFoundError, 'RECORD_NOT_FOUND'],
   [MultipleRecordsFoundError, 'MULTIPLE_RECORDS_FOUND'],
+  [DuplicateBatchKeyError, 'DUPLICATE_BATCH_KEY'],
   [ConstraintViolationError, 'CONSTRAINT_VIOLATION'],
   [DuplicateKeyError, 'DUPLICATE_KEY'],
   [UniqueConstraintError, 'UNIQUE_CONSTRAINT'],
@@ -118,7 +119,7 @@ describe('error classes', () => {
   it('have stable, distinct numeric codes', () => {
     assert.deepEqual({ ...ErrorCodes }, {
       REGISTA: 1000, CONFIGURATION: 1001, MODEL_REGISTRATION: 1002, CONNECTION: 1003, VALIDATION: 1100,
-      INVALID_QUERY: 1200, RECORD_NOT_FOUND: 1300, MULTIPLE_RECORDS_FOUND: 1301, CONSTRAINT_VIOLATION: 1400,
+      INVALID_QUERY: 1200, DUPLICATE_BATCH_KEY: 1210, RECORD_NOT_FOUND: 1300, MULTIPLE_RECORDS_FOUND: 1301, CONSTRAINT_VIOLATION: 1400,
       DUPLICATE_KEY: 1401, UNIQUE_CONSTRAINT: 1402, NOT_NULL_VIOLATION: 1403, FOREIGN_KEY_VIOLATION: 1404,
       CHECK_VIOLATION: 1405, INVALID_PRIMARY_KEY_ASSIGNMENT: 1410, IMMUTABLE_FIELD: 1411, SCHEMA: 1500,
       MIGRATION: 1501, RELATIONSHIP: 1600, TRANSACTION: 1700, DATABASE: 1900,

@@ -120,7 +120,8 @@ export function uniqueIndexForField(model: ModelMeta, field: FieldMeta): IndexSp
 export function addColumnStatements(model: ModelMeta, field: FieldMeta, definition: string): string[] {
   if (field.primaryKey) throw new ConfigurationError(`Cannot add primary key column ${model.table}.${field.column} to an existing table`, {});
   const fk = model.foreignKeys.find((f) => f.column === field.column);
-  const statements = [`ALTER TABLE ${quoteIdentifier(model.table)} ADD COLUMN ${definition}${fk ? ` ${referencesClause(fk)}` : ''}`];
+  const references = fk ? ` CONSTRAINT ${quoteIdentifier(fk.name)} ${referencesClause(fk)}` : '';
+  const statements = [`ALTER TABLE ${quoteIdentifier(model.table)} ADD COLUMN ${definition}${references}`];
   if (field.unique) statements.push(createIndexStatement(model.table, uniqueIndexForField(model, field)));
   if (fk) statements.push(createIndexStatement(model.table, { name: fk.indexName, columns: [fk.column], unique: false }));
   return statements;

@@ -164,6 +164,7 @@ export async function deleteMany<T extends object>(
   if (!atomic) return runEach(meta, batch);
   if (batch.items.length === 0) return 0;
   const m = await readyModel(meta);
+  // As many keys as compileCriteria accepts in one statement (it keeps two parameters spare).
   const chunk = Math.max(1, m.dialect.capabilities.maxBindParams - 2);
   const deleteChunk = (from: number) => manager.deleteWhere({ [pk]: batch.items.slice(from, from + chunk) } as Criteria<T>);
   if (batch.items.length <= chunk) return deleteChunk(0);

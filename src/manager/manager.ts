@@ -80,8 +80,9 @@ export class Manager<T extends object> {
     checkGetOptions(m, options);
     if (typeof key === 'object' && key !== null) {
       if (!hasConditions(key as CriteriaInput)) throw new InvalidQueryError(`${m.meta.name}.objects.get() needs a primary key or non-empty criteria.`, { model: m.meta.name });
-      const rows = await this.#select(m, key as CriteriaInput, { limit: 2, include: options?.include });
+      const rows = await this.#select(m, key as CriteriaInput, { limit: 2 });
       if (rows.length > 1) throw MultipleRecordsFoundError.for(m.meta.name, key);
+      if (rows.length === 1 && options?.include) await loadIncludes(m.meta, rows, parseInclude(m.meta, options.include));
       return rows[0] ?? null;
     }
     const result = await m.db.run(m.getByPkSql, [pkValue(m, key)], true, m.meta);
@@ -358,6 +359,9 @@ export class Manager<T extends object> {
     const values = [...changed.map((f) => m.toDb(f, bag[f.property])), m.toDb(m.pk, storedKey)];
     const result = await m.db.run(sql, values, true, m.meta);
     if (result.rows.length === 0) throw RecordNotFoundError.for(m.meta.name, { [m.pk.property]: storedKey });
+    for (const relation of m.meta.resolved.values()) {
+      if (changed.some((f) => f.property === relation.sourceField.property)) forgetRelations(instance, relation.name);
+    }
     return hydrateInto(m, instance, result.rows[0]);
   }
 

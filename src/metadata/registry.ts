@@ -1,6 +1,7 @@
 import { ModelRegistrationError } from '../errors';
 import type { ModelMeta } from './model-meta';
 import type { Relation } from './relation-meta';
+import { RESERVED_FIELD_NAMES } from './reserved-names';
 import { resolveRelations } from './resolve-relations';
 
 /**
@@ -32,6 +33,9 @@ export class ModelRegistry {
     const meta = this.requireMeta(cls);
     if (meta.fieldsByProperty.has(name)) {
       throw ModelRegistrationError.forProblems(meta.name, [`"${name}" is a field; a relation needs a name of its own`]);
+    }
+    if (RESERVED_FIELD_NAMES.has(name)) {
+      throw ModelRegistrationError.forProblems(meta.name, [`relation "${name}" collides with a regista method of the same name`]);
     }
     meta.relations.set(name, relation);
     this.resolved.delete(meta);

@@ -36,10 +36,12 @@ export type FilterParams = Readonly<Record<string, unknown>>;
 export const MAX_FILTER_LENGTH = 10_000;
 
 /**
- * How deep parentheses and NOTs may nest. A filter nested N deep gives criteria at most N + 3
- * objects deep, so this stays under the criteria compiler's own limit (64).
+ * How deep parentheses and NOTs may nest. Each level can add two objects to the criteria (an OR
+ * holding an AND: `a OR b AND (...)`), and the two ends four more (the outermost OR and AND, and
+ * `{ NOT: { x: { like } } }` inside), so the criteria are at most 2 × 30 + 4 = 64 objects deep:
+ * within the criteria compiler's own limit (64), so the error comes from here, with a column.
  */
-export const MAX_FILTER_DEPTH = 60;
+export const MAX_FILTER_DEPTH = 30;
 
 const SYMBOL_OPERATORS = { '=': 'eq', '!=': 'ne', '<>': 'ne', '<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte' } as const;
 const PARAMETER_TYPES = 'a string, number, bigint, boolean, Date or null';
@@ -57,10 +59,10 @@ const OPERATOR_EXPECTED = 'an operator (=, !=, <>, <, <=, >, >=, LIKE, ILIKE, IN
 export function parseFilter(text: string, params?: FilterParams): CriteriaObject {
   try {
     if (typeof text !== 'string') {
-      throw new InvalidQueryError(`A filter must be a string, got ${text === null ? 'null' : typeof text}.`, { expected: 'a string', found: text === null ? 'null' : typeof text });
+      throw new InvalidQueryError(`A filter must be a string, got ${text === null ? 'null' : typeof text}`, { expected: 'a string', found: text === null ? 'null' : typeof text });
     }
     if (params !== undefined && (typeof params !== 'object' || params === null || Array.isArray(params))) {
-      throw new InvalidQueryError(`Filter parameters must be an object of name: value pairs, got ${Array.isArray(params) ? 'an array' : params === null ? 'null' : typeof params}.`, { expression: excerpt(text) });
+      throw new InvalidQueryError(`Filter parameters must be an object of name: value pairs, got ${Array.isArray(params) ? 'an array' : params === null ? 'null' : typeof params}`, { expression: excerpt(text) });
     }
     if (text.length > MAX_FILTER_LENGTH) {
       throw filterSyntaxError(text, MAX_FILTER_LENGTH, `at most ${MAX_FILTER_LENGTH} characters`, `${text.length} characters`, {

@@ -59,7 +59,8 @@ export class RelatedManager<E extends object, V = E[]> {
   /** Creates a related row wired to this instance (sets the foreign key, or adds the join row). */
   async create(data: CreateData<E>): Promise<E> {
     const r = this.relation;
-    const key = this.requireOwnerKey();
+    // A BelongsTo owner only needs to be stored: its key field is what create() fills in.
+    const key = r.kind === 'belongsTo' ? this.requireStored() : this.requireOwnerKey();
     const target = managerOf(r.target);
     let created: Bag;
     if (r.kind === 'hasMany') {
@@ -136,6 +137,13 @@ export class RelatedManager<E extends object, V = E[]> {
   }
 
   /** The primary key of a stored instance of the target model (anything else is refused). */
+  private requireStored(): null {
+    if (!isPersisted(this.owner)) {
+      throw new RelationshipError(`Save this ${this.meta.name} before writing through its relation "${this.name}".`, { model: this.meta.name, relation: this.name });
+    }
+    return null;
+  }
+
   private itemKey(item: Bag): unknown {
     const target = this.relation.target;
     const key = item instanceof (target.cls as new () => object) ? item[target.primaryKey.property] : undefined;

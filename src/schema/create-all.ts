@@ -11,6 +11,7 @@ import { whenReady } from './ensure-table';
  * A dependency cycle is a SchemaError naming the cycle.
  */
 export function dependencyOrder(metas: readonly ModelMeta[]): ModelMeta[] {
+  registry.ensureResolved(metas.filter((m) => registry.metaOf(m.cls) === m));
   const byClass = new Map(metas.map((m) => [m.cls, m] as const));
   const done = new Set<ModelMeta>();
   const visiting: ModelMeta[] = [];

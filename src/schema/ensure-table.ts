@@ -1,4 +1,5 @@
-import { MigrationError } from '../errors';
+import { MigrationError, SchemaError } from '../errors';
+import type { ModelMeta } from '../metadata/model-meta';
 import { registry } from '../metadata/registry';
 import type { FieldMeta } from '../metadata/field-meta';
 import { compiledModel, type CompiledModel } from '../manager/compiled-model';
@@ -32,7 +33,8 @@ export async function ensureTable(model: CompiledModel): Promise<void> {
     // columns is new: one declared later over existing columns is the schema planner's job
     // (existing rows may violate it), see docs/schema.md.
     const uniques = meta.uniques.filter((u) => u.columns.some((c) => added.has(c)));
-    for (const index of [...uniques, ...meta.indexes]) {
+    const fkIndexes = meta.foreignKeys.map((fk) => ({ name: fk.indexName, columns: [fk.column], unique: false }));
+    for (const index of [...uniques, ...meta.indexes, ...fkIndexes]) {
       await db.runAll(dialect.createIndexSql(meta, index), meta);
     }
   });
@@ -69,18 +71,35 @@ export function ready(model: CompiledModel): Promise<void> | undefined {
   return whenReady(model);
 }
 
-/** Like `ready`, but also for models with autoCreate off (explicit createSchema). */
-export async function whenReady(model: CompiledModel, visiting: ReadonlySet<object> = new Set()): Promise<void> {
-  // Tables this one points at with foreign keys come first (PostgreSQL checks REFERENCES at once).
+/**
+ * Like `ready`, but also for models with autoCreate off (explicit createSchema). Tables this one
+ * references come first (PostgreSQL checks REFERENCES at once; a cycle is a SchemaError); the
+ * tables of its other relations follow, so filters and loads across relations find them.
+ */
+export async function whenReady(
+  model: CompiledModel, fkPath: readonly ModelMeta[] = [], seen: Set<ModelMeta> = new Set(),
+): Promise<void> {
   registry.ensureResolved([model.meta]);
-  const path = new Set([...visiting, model.meta]);
+  seen.add(model.meta);
+  const path = [...fkPath, model.meta];
   for (const dep of model.meta.dependsOn) {
     const depMeta = registry.metaOf(dep);
-    if (!depMeta || path.has(depMeta)) continue;
+    if (!depMeta) continue;
+    if (path.includes(depMeta)) {
+      const cycle = [...path.slice(path.indexOf(depMeta)), depMeta].map((m) => m.name);
+      throw new SchemaError(`Models reference each other in a cycle: ${cycle.join(' -> ')}. Break it with a nullable key and no foreign key on one side.`, { cycle });
+    }
     const depModel = compiledModel(depMeta, model.db);
-    if (!depModel.ready) await whenReady(depModel, path);
+    if (!depModel.ready && depMeta.autoCreate) await whenReady(depModel, path, seen);
   }
-  return ensureOnce(model);
+  await ensureOnce(model);
+  for (const relation of model.meta.resolved.values()) {
+    for (const related of [relation.target, relation.through]) {
+      if (!related || seen.has(related)) continue;
+      const relatedModel = compiledModel(related, model.db);
+      if (!relatedModel.ready && related.autoCreate) await whenReady(relatedModel, [], seen);
+    }
+  }
 }
 
 function ensureOnce(model: CompiledModel): Promise<void> {

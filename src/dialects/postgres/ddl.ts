@@ -80,7 +80,14 @@ export function dropTableSql(model: ModelMeta): string[] {
 
 /** TRUNCATE, resetting identity sequences. */
 export function truncateSql(model: ModelMeta): string[] {
-  return [`TRUNCATE TABLE ${quoteIdentifier(model.table)} RESTART IDENTITY`];
+  // DELETE rather than TRUNCATE: TRUNCATE refuses any referenced table (even when the referencing
+  // table is empty) unless it CASCADEs to everything; DELETE follows each foreign key's ON DELETE,
+  // exactly as SQLite does.
+  const statements = [`DELETE FROM ${quoteIdentifier(model.table)}`];
+  if (model.primaryKey.generated === 'autoincrement') {
+    statements.push(`ALTER TABLE ${quoteIdentifier(model.table)} ALTER COLUMN ${quoteIdentifier(model.primaryKey.column)} RESTART WITH 1`);
+  }
+  return statements;
 }
 
 /** CREATE [UNIQUE] INDEX IF NOT EXISTS for one index. */

@@ -64,7 +64,9 @@ export function classifySqliteError(error: unknown): ErrorClassification {
   const byCode = typeof code === 'string' ? KIND_BY_CODE[code] : undefined;
   if (byCode === 'connection') return { kind: 'connection' };
   if (byCode !== undefined) return details(byCode, CONSTRAINT_MESSAGE.exec(text)?.[2]);
-  if (code === 'SQLITE_CONSTRAINT') {
+  // ON DELETE RESTRICT is enforced by SQLite's FK trigger machinery: better-sqlite3 reports it as
+  // SQLITE_CONSTRAINT_TRIGGER, with the same message as any foreign key failure.
+  if (code === 'SQLITE_CONSTRAINT' || code === 'SQLITE_CONSTRAINT_TRIGGER') {
     const match = CONSTRAINT_MESSAGE.exec(text);
     if (match) return details(KIND_BY_MESSAGE[match[1]] ?? 'other', match[2]);
   }

@@ -252,6 +252,7 @@ export class Manager<T extends object> {
    */
   createMany(rows: ReadonlyArray<CreateData<T>>, options?: { atomic?: true }): Promise<T[]>;
   createMany(rows: ReadonlyArray<CreateData<T>>, options: { atomic: false }): Promise<BatchResult>;
+  createMany(rows: ReadonlyArray<CreateData<T>>, options?: BatchOptions): Promise<T[] | BatchResult>;
   createMany(rows: ReadonlyArray<CreateData<T>>, options?: BatchOptions): Promise<T[] | BatchResult> {
     return batch.createMany(this, rows as ReadonlyArray<Bag>, options) as Promise<T[] | BatchResult>;
   }
@@ -259,6 +260,7 @@ export class Manager<T extends object> {
   /** Upserts many rows (see `upsert`), atomic by default; `{ atomic: false }` reports per row. */
   upsertMany(rows: ReadonlyArray<CreateData<T>>, options?: { atomic?: true }): Promise<T[]>;
   upsertMany(rows: ReadonlyArray<CreateData<T>>, options: { atomic: false }): Promise<BatchResult>;
+  upsertMany(rows: ReadonlyArray<CreateData<T>>, options?: BatchOptions): Promise<T[] | BatchResult>;
   upsertMany(rows: ReadonlyArray<CreateData<T>>, options?: BatchOptions): Promise<T[] | BatchResult> {
     return batch.upsertMany(this, rows as ReadonlyArray<Bag>, options) as Promise<T[] | BatchResult>;
   }
@@ -266,6 +268,7 @@ export class Manager<T extends object> {
   /** Updates many rows by primary key: `[{ key, changes }]`, atomic by default. */
   updateMany(items: ReadonlyArray<{ key: PrimaryKeyValue; changes: CreateData<T> }>, options?: { atomic?: true }): Promise<T[]>;
   updateMany(items: ReadonlyArray<{ key: PrimaryKeyValue; changes: CreateData<T> }>, options: { atomic: false }): Promise<BatchResult>;
+  updateMany(items: ReadonlyArray<{ key: PrimaryKeyValue; changes: CreateData<T> }>, options?: BatchOptions): Promise<T[] | BatchResult>;
   updateMany(items: ReadonlyArray<{ key: PrimaryKeyValue; changes: CreateData<T> }>, options?: BatchOptions): Promise<T[] | BatchResult> {
     return batch.updateMany(this, items as ReadonlyArray<{ key: PrimaryKeyValue; changes: Bag }>, options) as Promise<T[] | BatchResult>;
   }
@@ -273,6 +276,7 @@ export class Manager<T extends object> {
   /** Deletes many rows by primary key; atomic by default (returns how many were deleted). */
   deleteMany(keys: ReadonlyArray<PrimaryKeyValue>, options?: { atomic?: true }): Promise<number>;
   deleteMany(keys: ReadonlyArray<PrimaryKeyValue>, options: { atomic: false }): Promise<BatchResult>;
+  deleteMany(keys: ReadonlyArray<PrimaryKeyValue>, options?: BatchOptions): Promise<number | BatchResult>;
   deleteMany(keys: ReadonlyArray<PrimaryKeyValue>, options?: BatchOptions): Promise<number | BatchResult> {
     return batch.deleteMany(this, keys, options);
   }

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { ErrorCodes, type SerializedError } from 'regista';
-import { User } from '../samples/http-service/models';
+import { ErrorCodes, type QueryEvent, type SerializedError } from 'regista';
+import { Post, User } from '../samples/http-service/models';
 import { start, type ServiceHandle } from '../samples/http-service/server';
 import { useTestDatabase } from './support/database';
 
@@ -20,6 +20,18 @@ interface UserBody {
   profile: Record<string, unknown> | null;
   createdAt: string;
 }
+
+/** A post as the service sends it. */
+interface PostBody {
+  id: number;
+  title: string;
+  body: string | null;
+  authorId: number;
+  createdAt: string;
+}
+
+/** A user with relations loaded by `?include=`. */
+type UserWithPosts = UserBody & { posts: Array<PostBody & { author?: UserBody }> };
 
 interface Reply<B> {
   status: number;
@@ -55,12 +67,28 @@ describe('samples/http-service', () => {
   });
 
   beforeEach(async () => {
-    await User.truncate();
+    // Posts first. PostgreSQL refuses to TRUNCATE a table that a foreign key references (even an
+    // empty one), so the users go with a plain DELETE; generated ids are not reset.
+    await Post.truncate();
+    await db().run('DELETE FROM "users"', [], false);
   });
 
-  test('start() created the users table on the test database', async () => {
+  /** Counts the statements `fn` makes the service run (the service runs in this process). */
+  async function queriesOf<R>(fn: () => Promise<R>): Promise<{ result: R; sql: string[] }> {
+    const sql: string[] = [];
+    const listener = (e: QueryEvent) => sql.push(e.sql);
+    db().on('query', listener);
+    try {
+      return { result: await fn(), sql };
+    } finally {
+      db().off('query', listener);
+    }
+  }
+
+  test('start() created the users and posts tables on the test database', async () => {
     assert.equal(service?.db, db());
     assert.equal(await User.schemaExists(), true);
+    assert.equal(await Post.schemaExists(), true);
   });
 
   test('POST /users creates the row: 201, Location, and the row reads back', async () => {
@@ -215,5 +243,95 @@ describe('samples/http-service', () => {
     const again = await call('DELETE', `/users/${carol.id}`);
     assert.equal(again.status, 404);
     assert.equal(await User.objects.count(), 1);
+  });
+
+  test('POST /users/:id/posts creates a post of that user; GET /users/:id/posts lists them', async () => {
+    const alice = await User.objects.create({ name: 'Alice', email: 'alice@example.com' });
+    const bob = await User.objects.create({ name: 'Bob', email: 'bob@example.com' });
+
+    const first = await call<PostBody>('POST', `/users/${alice.id}/posts`, { title: 'Hello', body: 'First post', authorId: bob.id });
+    assert.equal(first.status, 201);
+    assert.equal(first.headers.get('location'), `/posts/${first.body.id}`);
+    assert.equal(first.body.authorId, alice.id, 'the author comes from the URL, not the body');
+    await call('POST', `/users/${alice.id}/posts`, { title: 'Again' });
+    await call('POST', `/users/${bob.id}/posts`, { title: 'By Bob' });
+
+    const stored = await Post.objects.require(first.body.id);
+    assert.equal(stored.title, 'Hello');
+    assert.equal(stored.body, 'First post');
+    assert.equal((await stored.author)?.name, 'Alice');
+
+    const list = await call<PostBody[]>('GET', `/users/${alice.id}/posts`);
+    assert.equal(list.status, 200);
+    assert.deepEqual(list.body.map((p) => p.title), ['Hello', 'Again']);
+    assert.deepEqual(list.body.map((p) => p.id), (await Post.objects.filter({ authorId: alice.id }, { orderBy: 'id' })).map((p) => p.id));
+
+    const invalid = await call('POST', `/users/${alice.id}/posts`, { body: 'no title' });
+    assert.equal(invalid.status, 400);
+    assert.equal(errorOf(invalid).code, ErrorCodes.VALIDATION);
+
+    const noUser = await call('POST', `/users/${bob.id + 1000}/posts`, { title: 'Orphan' });
+    assert.equal(noUser.status, 404);
+    assert.equal(errorOf(noUser).code, ErrorCodes.RECORD_NOT_FOUND);
+    const noUserList = await call('GET', `/users/${bob.id + 1000}/posts`);
+    assert.equal(noUserList.status, 404);
+    assert.equal(await Post.objects.count(), 3);
+  });
+
+  test('GET /users?include=posts embeds the posts: one query for the users, one for all their posts', async () => {
+    const users = [];
+    for (const name of ['A', 'B', 'C', 'D']) users.push(await User.objects.create({ name, email: `${name.toLowerCase()}@example.com` }));
+    for (const [i, title] of [[0, 'a1'], [0, 'a2'], [2, 'c1']] as const) await users[i].related('posts').create({ title });
+
+    const { result: reply, sql } = await queriesOf(() => call<UserWithPosts[]>('GET', '/users?include=posts'));
+    assert.equal(reply.status, 200);
+    assert.deepEqual(reply.body.map((u) => [u.name, u.posts.map((p) => p.title)]), [['A', ['a1', 'a2']], ['B', []], ['C', ['c1']], ['D', []]]);
+    assert.equal(sql.length, 2, sql.join('\n'));
+
+    const plain = await call<UserBody[]>('GET', '/users');
+    assert.equal('posts' in plain.body[0], false, 'relations appear only when included');
+
+    const nested = await call<UserWithPosts>('GET', `/users/${users[0].id}?include=posts,posts.author`);
+    assert.equal(nested.status, 200);
+    assert.deepEqual(nested.body.posts.map((p) => [p.title, p.author?.name]), [['a1', 'A'], ['a2', 'A']]);
+
+    const post = await call<PostBody & { author: UserBody }>('GET', `/posts/${nested.body.posts[0].id}?include=author`);
+    assert.equal(post.status, 200);
+    assert.equal(post.body.author.email, 'a@example.com');
+    assert.equal((await call('GET', `/posts/${nested.body.posts[0].id + 1000}`)).status, 404);
+
+    const unknown = await call('GET', '/users?include=comments');
+    assert.equal(unknown.status, 400);
+    const error = errorOf(unknown);
+    assert.equal(error.code, ErrorCodes.INVALID_QUERY);
+    assert.deepEqual(error.details.available, ['posts']);
+  });
+
+  test('GET /users?postTitle= filters across the relation, each user once', async () => {
+    const alice = await User.objects.create({ name: 'Alice', email: 'alice@example.com' });
+    const bob = await User.objects.create({ name: 'Bob', email: 'bob@example.com' });
+    await User.objects.create({ name: 'Carol', email: 'carol@example.com' });
+    await alice.related('posts').create({ title: 'Hello' });
+    await alice.related('posts').create({ title: 'Hello' });
+    await bob.related('posts').create({ title: 'Hello' });
+    await bob.related('posts').create({ title: 'Other' });
+
+    const hello = await call<UserBody[]>('GET', '/users?postTitle=Hello');
+    assert.deepEqual(hello.body.map((u) => u.name), ['Alice', 'Bob']);
+    const other = await call<UserBody[]>('GET', '/users?postTitle=Other');
+    assert.deepEqual(other.body.map((u) => u.name), ['Bob']);
+    assert.deepEqual((await call<UserBody[]>('GET', '/users?postTitle=Nothing')).body, []);
+  });
+
+  test('DELETE /users/:id deletes the user\'s posts too (ON DELETE CASCADE)', async () => {
+    const alice = await User.objects.create({ name: 'Alice', email: 'alice@example.com' });
+    const bob = await User.objects.create({ name: 'Bob', email: 'bob@example.com' });
+    await alice.related('posts').create({ title: 'a1' });
+    await alice.related('posts').create({ title: 'a2' });
+    const kept = await bob.related('posts').create({ title: 'b1' });
+
+    assert.equal((await call('DELETE', `/users/${alice.id}`)).status, 204);
+    assert.equal(await Post.objects.count({ authorId: alice.id }), 0);
+    assert.deepEqual((await Post.objects.all()).map((p) => p.id), [kept.id]);
   });
 });

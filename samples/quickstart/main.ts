@@ -1,9 +1,13 @@
 // The regista quickstart: `npm run demo` builds regista and runs this file on an embedded SQLite
 // file, ./.tmp/quickstart.sqlite (relative to the directory you run it from), recreated each run.
+// It creates, queries, updates and deletes users, runs transactions, works with relations (users,
+// posts and tags) and catches typed errors.
 import fs from 'node:fs';
 import path from 'node:path';
-import { RegistaError, UniqueConstraintError, ValidationError, connect, disconnectAll, transaction } from 'regista';
-import { Account, Setting, User } from './models';
+import {
+  InvalidQueryError, RegistaError, UniqueConstraintError, ValidationError, connect, disconnectAll, transaction,
+} from 'regista';
+import { Account, Post, PostTag, Setting, Tag, User } from './models';
 
 const say = (what: string, text: string) => console.log(`${what.padEnd(12)} ${text}`);
 const who = (u: User) => `${u.name} <${u.email}> #${u.id} role=${u.role ?? '-'}`;
@@ -78,6 +82,44 @@ async function main(): Promise<void> {
     say('transaction', `rolled back (${(error as Error).message}): balances ${await balances()}`);
   }
 
+  // Relations: related() writes through a relation (it sets the foreign key, or adds the join row).
+  const hello = await alice2.related('posts').create({ title: 'Hello, regista' });
+  const tips = await alice2.related('posts').create({ title: 'Relation tips' });
+  const notes = await bob.related('posts').create({ title: 'Notes from Bob' });
+  const typescript = await hello.related('tags').create({ name: 'typescript' });
+  const sql = await Tag.objects.create({ name: 'sql' });
+  await tips.related('tags').add(typescript, sql);
+  await notes.related('tags').add(sql);
+  say('related', `${await alice2.related('posts').count()} posts by ${alice2.name}; "${tips.title}" has ${await tips.related('tags').count()} tags`);
+
+  // Lazy loading: awaiting a relation runs one query the first time, then the value is kept.
+  say('lazy', `"${notes.title}" is by ${(await notes.author)?.name}`);
+
+  // Eager loading: one query for the users, then one per relation and level, however many rows.
+  let queries = 0;
+  const countQuery = () => { queries += 1; };
+  db.on('query', countQuery);
+  const users = await User.objects.all({ orderBy: 'id', include: ['posts', 'posts.tags'] });
+  for (const u of users) {
+    const posts = await u.posts; // loaded already: no query
+    const list = await Promise.all(posts.map(async (p) => `"${p.title}" [${(await p.tags).map((t) => t.name).join(', ')}]`));
+    say('include', `${u.name}: ${list.join(', ')}`);
+  }
+  db.off('query', countQuery);
+  say('include', `${users.length} users with their posts and tags in ${queries} queries`);
+
+  // Filters across relations: a dotted path is an EXISTS sub-query, so no row comes back twice.
+  const sqlWriters = await User.objects.filter({ 'posts.tags.name': 'sql' }, { orderBy: 'id' });
+  say('filter', `users with a post tagged sql: ${sqlWriters.map((u) => u.name).join(', ')}`);
+  say('filter', `posts by Bob tagged sql: ${(await Post.objects.filter({ 'author.name': 'Bob', 'tags.name': 'sql' })).map((p) => p.title).join(', ')}`);
+
+  // toJSON holds the fields and the loaded relations.
+  say('toJSON', JSON.stringify(await Post.objects.require(notes.id, { include: ['tags'] })));
+
+  // The foreign key's ON DELETE CASCADE: deleting Bob deletes his post, and its tag links with it.
+  await bob.delete();
+  say('cascade', `Bob deleted: ${await Post.objects.count()} posts and ${await PostTag.objects.count()} tag links left`);
+
   // Typed errors: a class per failure, a stable numeric code, details naming the fields.
   try {
     await User.objects.create({ name: 'Alice again', email: 'alice@example.com' });
@@ -89,6 +131,12 @@ async function main(): Promise<void> {
     await User.objects.create({ email: 'eve@example.com' });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
+    say('error', `${error.name} code=${error.code}: ${error.message}`);
+  }
+  try {
+    await User.objects.all({ include: ['comments'] });
+  } catch (error) {
+    if (!(error instanceof InvalidQueryError)) throw error;
     say('error', `${error.name} code=${error.code}: ${error.message}`);
   }
   try {

@@ -27,6 +27,8 @@ export { Manager, type GetOptions } from './manager/manager';
 export type { BatchOptions, BatchResult, BatchFailure } from './manager/batch-writes';
 export type { QueryOptions } from './manager/select-query';
 export { QuerySet, type Page, type Aggregate } from './manager/query-set';
+export type { BulkCreateOptions, BulkUpsertOptions, BulkResult, RowSource } from './manager/bulk';
+export type { IterateOptions } from './manager/iterate';
 export { OPERATORS, type Operator } from './manager/criteria';
 export { parseFilter } from './query/expression-parser';
 export type {

@@ -104,6 +104,29 @@ export class Database {
     }
   }
 
+  /**
+   * Streams rows through the database's bulk-load protocol (PostgreSQL COPY), in the current
+   * transaction or on a pooled connection. Reported as one query event. Returns rows loaded.
+   */
+  async copyIn(copySql: string, rows: Iterable<readonly unknown[]>, model?: ModelMeta): Promise<number> {
+    const copy = this.dialect.driver.copyIn;
+    if (!copy) throw new ConnectionError(`The ${this.dialect.name} driver has no bulk-load protocol.`, { dialect: this.dialect.name });
+    const tx = currentTransaction(this);
+    const connection = tx ? tx.connection : this.connections.tryAcquire() ?? (await this.acquire());
+    const start = performance.now();
+    try {
+      const count = await copy(connection, copySql, rows);
+      if (this.observed) this.report(copySql, [], start);
+      return count;
+    } catch (error) {
+      const typed = translateError(error, this.dialect, model);
+      if (this.observed) this.report(copySql, [], start, typed);
+      throw typed;
+    } finally {
+      if (!tx) this.connections.release(connection);
+    }
+  }
+
   /** Runs several statements in order (schema scripts). */
   async runAll(statements: readonly string[], model?: ModelMeta): Promise<void> {
     for (const sql of statements) await this.run(sql, [], false, model);

@@ -36,6 +36,11 @@ export interface Driver {
    * RETURNING). Implementations cache prepared statements per connection, keyed by the SQL text.
    */
   execute(connection: unknown, sql: string, bindings: readonly unknown[], expectRows: boolean): Promise<QueryResult>;
+  /**
+   * Streams rows (values already in database form) through the database's bulk-load protocol
+   * (PostgreSQL `COPY ... FROM STDIN`). Absent where the database has none. Returns rows loaded.
+   */
+  copyIn?(connection: unknown, copySql: string, rows: Iterable<readonly unknown[]>): Promise<number>;
 }
 
 /** Converts one field's values between JavaScript and the database. `null` never reaches these. */
@@ -128,6 +133,9 @@ export interface Dialect {
 
   /** The conflict clause of an upsert, written after `INSERT ... VALUES (...)`. Columns are unquoted names. */
   upsertClause(conflictColumns: readonly string[], updateColumns: readonly string[]): string;
+
+  /** Statements creating (afresh) an empty temporary table with `columns` of `quotedTable` and no constraints, for bulk staging. */
+  stagingTableSql(quotedTable: string, quotedStage: string, columns: string): string[];
 
   /** Statement that starts a transaction (`BEGIN`, `BEGIN IMMEDIATE`). */
   readonly beginSql: string;

@@ -13,7 +13,9 @@ import { addColumn } from '../schema/ensure-table';
 import type { CompiledField, CompiledModel } from './compiled-model';
 import * as batch from './batch-writes';
 import type { BatchOptions, BatchResult } from './batch-writes';
+import { bulkCreate, bulkUpsert, type BulkCreateOptions, type BulkResult, type BulkUpsertOptions, type RowSource } from './bulk';
 import { criteriaFrom } from './criteria-from';
+import { iterateRows, type IterateOptions } from './iterate';
 import { QuerySet } from './query-set';
 import { readyModel } from './ready-model';
 import { compileCriteria, hasConditions, type CriteriaInput } from './criteria';
@@ -307,6 +309,32 @@ export class Manager<T extends object> {
   async findByExample(example: Partial<Record<DataKeys<T>, unknown>>, options?: QueryOptions): Promise<T[]> {
     const m = await this.#model();
     return this.#select(m, exampleCriteria(m, example as Bag), options);
+  }
+
+  /**
+   * Loads many rows at the database's bulk speed, in one transaction (COPY on PostgreSQL, prepared
+   * multi-row INSERTs on SQLite). `rows` may be an array or an (async) iterable, read in chunks.
+   *
+   * @example
+   * const { inserted } = await Event.objects.bulkCreate(rows, { validate: false });
+   */
+  async bulkCreate(rows: RowSource<CreateData<T>>, options?: BulkCreateOptions): Promise<BulkResult> {
+    return bulkCreate(await this.#model(), rows as RowSource<Bag>, options);
+  }
+
+  /** Inserts or updates many rows on a conflict target, in one transaction (see BulkUpsertOptions). */
+  async bulkUpsert(rows: RowSource<CreateData<T>>, options?: BulkUpsertOptions): Promise<BulkResult> {
+    return bulkUpsert(await this.#model(), rows as RowSource<Bag>, options);
+  }
+
+  /**
+   * Streams matching rows in primary-key order, a batch per query, with flat memory.
+   *
+   * @example
+   * for await (const user of User.objects.iterate({ role: 'admin' }, { batchSize: 500 })) { ... }
+   */
+  iterate(criteria?: Criteria<T> | string, options?: IterateOptions & { params?: Record<string, unknown> }): AsyncGenerator<T, void, undefined> {
+    return iterateRows(this, criteriaFrom(criteria, options?.params), options);
   }
 
   /** Adds a column (not a model field) to the table; MigrationError if it exists already. */

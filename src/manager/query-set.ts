@@ -4,6 +4,7 @@ import { compileCriteria, hasConditions, type CriteriaInput } from './criteria';
 import { criteriaFrom } from './criteria-from';
 import type { Manager } from './manager';
 import { updatePaths } from './documents';
+import { iterateRows, type IterateOptions } from './iterate';
 import { readyModel } from './ready-model';
 import { selectStatement, selectTerm } from './select-query';
 import type { CreateData, Criteria, DataKeys, ModelData } from './types';
@@ -127,6 +128,11 @@ export class QuerySet<T extends object> implements PromiseLike<T[]> {
   async updatePaths(paths: Record<string, unknown>): Promise<T[]> {
     const m = await readyModel(this.manager.meta);
     return (await updatePaths(m, this.requireCriteria('updatePaths'), paths)) as T[];
+  }
+
+  /** Streams the matching rows in primary-key order, a batch per query (see Manager.iterate). */
+  iterate(options?: IterateOptions): AsyncGenerator<T, void, undefined> {
+    return iterateRows(this.manager, this.criteria(), { include: this.state.include, ...options });
   }
 
   /** Plain rows with only the given fields (no instances), in the query's order and window. */

@@ -1,6 +1,7 @@
 import type { Client, QueryConfig, QueryResult as PgResult } from 'pg';
 import type { Driver, QueryResult } from '../dialect';
 import { STATEMENT_CACHE_LIMIT, StatementCache } from '../statement-cache';
+import { copyIn } from './copy-in';
 
 /**
  * pg: `client.query({ text, values })` on the raw `pg.Client` knex's pool hands out.
@@ -63,4 +64,5 @@ export const pgDriver: Driver = {
     }
     return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
   },
+  copyIn,
 };

@@ -70,6 +70,11 @@ export class PostgresDialect implements Dialect {
     return `$${index}`;
   }
 
+  /** A temporary copy of the table's shape, dropped at commit; recreated for every chunk. */
+  stagingTableSql(quotedTable: string, quotedStage: string, columns: string): string[] {
+    return [`DROP TABLE IF EXISTS ${quotedStage}`, `CREATE TEMP TABLE ${quotedStage} ON COMMIT DROP AS SELECT ${columns} FROM ${quotedTable} WITH NO DATA`];
+  }
+
   /** The list travels as one array parameter: `= ANY($1)`. */
   anyOfSql(expression: string, placeholder: string): string {
     return `${expression} = ANY(${placeholder})`;

@@ -104,6 +104,11 @@ export class SqliteDialect implements Dialect {
     return '?';
   }
 
+  /** A temporary, empty copy of the table's columns. */
+  stagingTableSql(quotedTable: string, quotedStage: string, columns: string): string[] {
+    return [`DROP TABLE IF EXISTS temp.${quotedStage}`, `CREATE TEMP TABLE ${quotedStage} AS SELECT ${columns} FROM ${quotedTable} WHERE 0`];
+  }
+
   /** The list travels as one JSON array: `IN (SELECT value FROM json_each(?))`. */
   anyOfSql(expression: string, placeholder: string): string {
     return `${expression} IN (SELECT value FROM json_each(${placeholder}))`;

@@ -29,6 +29,7 @@ export type { QueryOptions } from './manager/select-query';
 export { QuerySet, type Page, type Aggregate } from './manager/query-set';
 export type { BulkCreateOptions, BulkUpsertOptions, BulkResult, RowSource } from './manager/bulk';
 export type { IterateOptions } from './manager/iterate';
+export { SyncPlan, type SyncOptions, type SyncUpdate, type SyncResult } from './manager/sync';
 export { OPERATORS, type Operator } from './manager/criteria';
 export { parseFilter } from './query/expression-parser';
 export type {
@@ -49,6 +50,6 @@ export {
   InvalidQueryError, DuplicateBatchKeyError, RecordNotFoundError, MultipleRecordsFoundError, ConstraintViolationError, DuplicateKeyError,
   UniqueConstraintError, NotNullViolationError, ForeignKeyViolationError, CheckViolationError,
   InvalidPrimaryKeyAssignmentError, ImmutableFieldError, SchemaError, MigrationError, RelationshipError,
-  TransactionError, DatabaseError,
+  TransactionError, DatabaseError, StalePlanError,
   type ErrorCode, type ErrorDetails, type SerializedError, type FieldViolation,
 } from './errors';

@@ -24,6 +24,7 @@ export const ErrorCodes = {
   MIGRATION: 1501,
   RELATIONSHIP: 1600,
   TRANSACTION: 1700,
+  STALE_PLAN: 1800,
   DATABASE: 1900,
 } as const;
 

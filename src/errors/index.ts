@@ -8,4 +8,4 @@ export {
   ConstraintViolationError, DuplicateKeyError, UniqueConstraintError, NotNullViolationError,
   ForeignKeyViolationError, CheckViolationError, InvalidPrimaryKeyAssignmentError, ImmutableFieldError,
 } from './constraint';
-export { SchemaError, MigrationError, RelationshipError, TransactionError, DatabaseError } from './schema';
+export { SchemaError, MigrationError, RelationshipError, TransactionError, DatabaseError, StalePlanError } from './schema';

@@ -25,3 +25,8 @@ export class TransactionError extends RegistaError {
 export class DatabaseError extends RegistaError {
   static override readonly code = ErrorCodes.DATABASE;
 }
+
+/** A sync plan was applied to rows that changed since it was planned; nothing was written. */
+export class StalePlanError extends RegistaError {
+  static override readonly code = ErrorCodes.STALE_PLAN;
+}

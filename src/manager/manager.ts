@@ -16,6 +16,7 @@ import type { BatchOptions, BatchResult } from './batch-writes';
 import { bulkCreate, bulkUpsert, type BulkCreateOptions, type BulkResult, type BulkUpsertOptions, type RowSource } from './bulk';
 import { criteriaFrom } from './criteria-from';
 import { iterateRows, type IterateOptions } from './iterate';
+import { planSync, type SyncOptions, type SyncPlan } from './sync';
 import { QuerySet } from './query-set';
 import { readyModel } from './ready-model';
 import { compileCriteria, hasConditions, type CriteriaInput } from './criteria';
@@ -335,6 +336,25 @@ export class Manager<T extends object> {
    */
   iterate(criteria?: Criteria<T> | string, options?: IterateOptions & { params?: Record<string, unknown> }): AsyncGenerator<T, void, undefined> {
     return iterateRows(this, criteriaFrom(criteria, options?.params), options);
+  }
+
+  /**
+   * Diffs a desired set of rows against the table by `key` and returns a plan (creates, updates
+   * with per-field from → to, deletes when `delete: true`, unchanged count) to print, serialise or
+   * apply in one transaction. Applying a plan whose rows changed since planning is refused.
+   *
+   * @example
+   * const plan = await User.objects.sync(desired, { key: ['email'] });
+   * console.log(plan.toString());
+   * await plan.apply();
+   */
+  sync(desired: RowSource<CreateData<T>>, options: SyncOptions): Promise<SyncPlan<T>> {
+    return planSync(this, desired as RowSource<Bag>, options);
+  }
+
+  /** @internal The model compiled for its database, table ready (for plans and query sets). */
+  compiled(): Promise<CompiledModel> {
+    return this.#model();
   }
 
   /** Adds a column (not a model field) to the table; MigrationError if it exists already. */

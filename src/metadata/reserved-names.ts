@@ -9,5 +9,5 @@ export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([
   'objects', 'create', 'get', 'require', 'filter', 'all', 'first', 'last', 'exists', 'count', 'upsert',
   'updateWhere', 'deleteWhere', 'addColumn', 'ensureColumn', 'where', 'meta',
   'saveInstance', 'refreshInstance', 'deleteInstance', 'createMany', 'upsertMany', 'updateMany', 'deleteMany',
-  'updatePaths', 'merge', 'findByExample', 'bulkCreate', 'bulkUpsert', 'iterate', 'sync',
+  'updatePaths', 'merge', 'findByExample', 'bulkCreate', 'bulkUpsert', 'iterate', 'sync', 'compiled',
 ]);

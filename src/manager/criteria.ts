@@ -242,7 +242,7 @@ function compileExists(c: Compiler, model: CompiledModel, head: string, inner: R
 
 function jsonPath(model: CompiledModel, field: CompiledField, rest: string): readonly string[] {
   if (field.meta.type !== 'json') {
-    throw new InvalidQueryError(`${model.meta.name}.${field.property} is a ${field.meta.type} field: a dotted path needs a relation or a json field.`, { model: model.meta.name, field: field.property });
+    throw new InvalidQueryError(`${model.meta.name}.${field.property} is ${article(field.meta.type)} field: a dotted path needs a relation or a json field.`, { model: model.meta.name, field: field.property });
   }
   const segments = rest.split('.');
   for (const s of segments) {
@@ -354,4 +354,8 @@ export function hasConditions(criteria: CriteriaInput | undefined): boolean {
   if (!criteria) return false;
   for (const k in criteria) if (criteria[k] !== undefined) return true;
   return false;
+}
+
+function article(word: string): string {
+  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
 }

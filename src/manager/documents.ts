@@ -73,7 +73,7 @@ function splitPaths(m: CompiledModel, paths: Bag): { sets: PathSet[]; plain: Bag
       continue;
     }
     if (field.meta.type !== 'json') {
-      throw new InvalidQueryError(`${m.meta.name}.${head} is a ${field.meta.type} field: only json fields have paths.`, { model: m.meta.name, field: head });
+      throw new InvalidQueryError(`${m.meta.name}.${head} is ${article(field.meta.type)} field: only json fields have paths.`, { model: m.meta.name, field: head });
     }
     const bad = segments.find((s) => !PATH_SEGMENT.test(s));
     if (bad !== undefined) {
@@ -176,4 +176,8 @@ function flatten(prefix: string, value: Bag, out: Bag): void {
 
 function isPlainObject(value: unknown): value is Bag {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+function article(word: string): string {
+  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
 }

@@ -19,7 +19,7 @@ export interface ModelInstance {
   /** The field values, and the relations that are loaded, as a plain object (bigint as string). */
   toJSON(): Record<string, unknown>;
   /** Reads and writes through a relation: `author.related('posts').create({ title })`. */
-  related<K extends RelationKeys<this>>(name: K): RelatedManager<RelatedModel<this[K]> & object, Awaited<this[K]>>;
+  related<K extends RelationKeys<this>>(name: K): RelatedManager<Extract<RelatedModel<this[K]>, object>, Awaited<this[K]>>;
 }
 
 /** Static members every model class has, typed for its instances `T`. */
@@ -92,7 +92,7 @@ abstract class ModelBase implements ModelInstance {
     return plain(this, new Set());
   }
 
-  related<K extends RelationKeys<this>>(name: K): RelatedManager<RelatedModel<this[K]> & object, Awaited<this[K]>> {
+  related<K extends RelationKeys<this>>(name: K): RelatedManager<Extract<RelatedModel<this[K]>, object>, Awaited<this[K]>> {
     return new RelatedManager(this, registry.requireMeta(this.constructor), name);
   }
 }

@@ -127,6 +127,29 @@ export class Database {
     }
   }
 
+  /**
+   * `run` for hot paths: with a synchronous driver (better-sqlite3) and nothing observing queries,
+   * the statement runs at once on the free (or transaction's) connection and its result comes back
+   * without a promise; otherwise it is `run`. Errors are typed either way.
+   */
+  query(sql: string, bindings: readonly unknown[], expectRows: boolean, model?: ModelMeta): QueryResult | Promise<QueryResult> {
+    const sync = this.dialect.driver.executeSync;
+    if (sync !== undefined && !this.observed) {
+      const tx = currentTransaction(this);
+      const connection = tx ? (tx.closed ? undefined : tx.connection) : this.connections.tryAcquire();
+      if (connection !== undefined) {
+        try {
+          return sync(connection, sql, bindings, expectRows);
+        } catch (error) {
+          throw translateError(error, this.dialect, model);
+        } finally {
+          if (!tx) this.connections.release(connection);
+        }
+      }
+    }
+    return this.run(sql, bindings, expectRows, model);
+  }
+
   /** Runs several statements in order (schema scripts). */
   async runAll(statements: readonly string[], model?: ModelMeta): Promise<void> {
     for (const sql of statements) await this.run(sql, [], false, model);

@@ -36,6 +36,8 @@ export interface Driver {
    * RETURNING). Implementations cache prepared statements per connection, keyed by the SQL text.
    */
   execute(connection: unknown, sql: string, bindings: readonly unknown[], expectRows: boolean): Promise<QueryResult>;
+  /** The same as `execute`, for drivers that run statements synchronously (better-sqlite3): no promise. */
+  executeSync?(connection: unknown, sql: string, bindings: readonly unknown[], expectRows: boolean): QueryResult;
   /**
    * Streams rows (values already in database form) through the database's bulk-load protocol
    * (PostgreSQL `COPY ... FROM STDIN`). Absent where the database has none. Returns rows loaded.

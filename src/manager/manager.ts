@@ -10,7 +10,6 @@ import { checkRelationsUnassigned } from '../relations/accessors';
 import { loadIncludes, parseInclude } from '../relations/loader';
 import { forget as forgetRelations } from '../relations/relation-cache';
 import { addColumn } from '../schema/ensure-table';
-import type { CompiledField, CompiledModel } from './compiled-model';
 import * as batch from './batch-writes';
 import type { BatchOptions, BatchResult } from './batch-writes';
 import { bulkCreate, bulkUpsert, type BulkCreateOptions, type BulkResult, type BulkUpsertOptions, type RowSource } from './bulk';
@@ -18,6 +17,8 @@ import { criteriaFrom } from './criteria-from';
 import { iterateRows, type IterateOptions } from './iterate';
 import { planSync, type SyncOptions, type SyncPlan } from './sync';
 import { QuerySet } from './query-set';
+import { getDatabase } from '../connection/connect';
+import { compiledModel, type CompiledField, type CompiledModel } from './compiled-model';
 import { readyModel } from './ready-model';
 import { compileCriteria, hasConditions, type CriteriaInput } from './criteria';
 import { hydrate, hydrateInto, isPersisted, markDeleted, snapshotOf } from './instance-state';
@@ -69,7 +70,7 @@ export class Manager<T extends object> {
     const write = async () => {
       const before = hasHooks(m.meta, 'beforeInsert') ? (i: object) => runHooks(m.meta, 'beforeInsert', i) : undefined;
       const values = await prepareInsert(m, instance, data, before);
-      const result = await m.db.run(m.insertSql, values, true, m.meta);
+      const result = await m.db.query(m.insertSql, values, true, m.meta);
       hydrateInto(m, instance, result.rows[0]);
       await runHooks(m.meta, 'afterInsert', instance);
       return instance;
@@ -88,7 +89,7 @@ export class Manager<T extends object> {
       if (rows.length === 1 && options?.include) await loadIncludes(m.meta, rows, parseInclude(m.meta, options.include));
       return rows[0] ?? null;
     }
-    const result = await m.db.run(m.getByPkSql, [pkValue(m, key)], true, m.meta);
+    const result = await m.db.query(m.getByPkSql, [pkValue(m, key)], true, m.meta);
     if (result.rows.length === 0) return null;
     const found = hydrate<T>(m, result.rows[0]);
     if (options?.include) await loadIncludes(m.meta, [found], parseInclude(m.meta, options.include));
@@ -149,7 +150,7 @@ export class Manager<T extends object> {
     const m = await this.#model();
     const where = compileCriteria(m, criteria as CriteriaInput);
     const sql = m.sql(`x|${where.key}`, () => `SELECT 1 AS x FROM ${m.table}${where.sql(1)} LIMIT 1`);
-    const result = await m.db.run(sql, where.bindings, true, m.meta);
+    const result = await m.db.query(sql, where.bindings, true, m.meta);
     return result.rows.length > 0;
   }
 
@@ -158,7 +159,7 @@ export class Manager<T extends object> {
     const m = await this.#model();
     const where = compileCriteria(m, criteria as CriteriaInput);
     const sql = m.sql(`c|${where.key}`, () => `SELECT COUNT(*) AS n FROM ${m.table}${where.sql(1)}`);
-    const result = await m.db.run(sql, where.bindings, true, m.meta);
+    const result = await m.db.query(sql, where.bindings, true, m.meta);
     return Number(result.rows[0].n);
   }
 
@@ -353,7 +354,7 @@ export class Manager<T extends object> {
   }
 
   /** @internal The model compiled for its database, table ready (for plans and query sets). */
-  compiled(): Promise<CompiledModel> {
+  async compiled(): Promise<CompiledModel> {
     return this.#model();
   }
 
@@ -442,14 +443,15 @@ export class Manager<T extends object> {
   }
 
   /** The model compiled for its database, with its table ready. */
-  #model(): Promise<CompiledModel> {
-    return readyModel(this.meta);
+  #model(): CompiledModel | Promise<CompiledModel> {
+    const m = compiledModel(this.meta, getDatabase(this.meta.database));
+    return m.ready ? m : readyModel(this.meta);
   }
 
   async #select(m: CompiledModel, criteria: CriteriaInput | undefined, options?: QueryOptions, mode?: { defaultOrder?: boolean; reverse?: boolean }): Promise<T[]> {
     const include = options?.include ? parseInclude(m.meta, options.include) : undefined;
     const statement = selectStatement(m, compileCriteria(m, criteria), options, mode);
-    const result = await m.db.run(statement.sql, statement.bindings, true, m.meta);
+    const result = await m.db.query(statement.sql, statement.bindings, true, m.meta);
     const rows = result.rows.map((row) => hydrate<T>(m, row));
     if (include) await loadIncludes(m.meta, rows, include);
     return rows;

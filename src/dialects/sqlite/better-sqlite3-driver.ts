@@ -13,6 +13,13 @@ const statements = new StatementCache<Statement<unknown[]>>(STATEMENT_CACHE_LIMI
 /** Runs one statement; `stmt.reader` (SELECT, or a write with RETURNING) decides all() versus run(). */
 export const betterSqlite3Driver: Driver = {
   async execute(connection: unknown, sql: string, bindings: readonly unknown[]): Promise<QueryResult> {
+    return executeSync(connection, sql, bindings);
+  },
+  executeSync,
+};
+
+/** better-sqlite3 is synchronous: the statement runs to completion here, with no promise at all. */
+function executeSync(connection: unknown, sql: string, bindings: readonly unknown[]): QueryResult {
     const db = connection as Database;
     let statement = statements.get(db, sql);
     if (statement === undefined) {
@@ -24,8 +31,7 @@ export const betterSqlite3Driver: Driver = {
       return { rows, rowCount: rows.length };
     }
     return { rows: [], rowCount: statement.run(bindings).changes };
-  },
-};
+}
 
 /** Applies the connection pragmas through better-sqlite3's own `pragma()` API. */
 function setUp(connection: unknown, pragmas: readonly string[], done: (error: Error | null) => void): void {

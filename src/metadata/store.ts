@@ -30,12 +30,18 @@ export function recordOf(cls: Function): ClassRecord {
   return record;
 }
 
-/** Field records of a class and its ancestors, ancestors first (so abstract bases can share fields). */
-export function inheritedFieldRecords(cls: Function): FieldRecord[] {
+/** A class and its ancestors, the most distant ancestor first. */
+function classChain(cls: Function): Function[] {
   const chain: Function[] = [];
   for (let c: unknown = cls; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
     chain.unshift(c as Function);
   }
+  return chain;
+}
+
+/** Field records of a class and its ancestors, ancestors first (so abstract bases can share fields). */
+export function inheritedFieldRecords(cls: Function): FieldRecord[] {
+  const chain = classChain(cls);
   const merged = new Map<string, FieldRecord>();
   for (const c of chain) {
     const record = records.get(c);
@@ -46,10 +52,7 @@ export function inheritedFieldRecords(cls: Function): FieldRecord[] {
 
 /** Relation descriptors of a class and its ancestors. */
 export function inheritedRelations(cls: Function): Map<string, Relation> {
-  const chain: Function[] = [];
-  for (let c: unknown = cls; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
-    chain.unshift(c as Function);
-  }
+  const chain = classChain(cls);
   const merged = new Map<string, Relation>();
   for (const c of chain) {
     const record = records.get(c);
@@ -60,10 +63,7 @@ export function inheritedRelations(cls: Function): Map<string, Relation> {
 
 /** Hook method names of a class and its ancestors, ancestors first. */
 export function inheritedHooks(cls: Function): Map<HookEvent, string[]> {
-  const chain: Function[] = [];
-  for (let c: unknown = cls; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
-    chain.unshift(c as Function);
-  }
+  const chain = classChain(cls);
   const merged = new Map<HookEvent, string[]>();
   for (const c of chain) {
     const record = records.get(c);

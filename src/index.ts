@@ -44,12 +44,18 @@ export type { Dialect, DialectCapabilities } from './dialects/dialect';
 // Schema
 export { dependencyOrder } from './schema/create-all';
 
+// Evolutions
+export { defineEvolution, forgetEvolutions, evolutionDefinitions, type EvolutionDefinition, type EvolutionStep } from './evolutions/definition';
+export { evolutionOrder } from './evolutions/graph';
+export type { EvolveOptions, EvolutionStatus, EvolutionStepPlan, EvolutionProgress } from './evolutions/evolve';
+export { loadModules } from './evolutions/load';
+
 // Errors
 export {
   ErrorCodes, RegistaError, ConfigurationError, ModelRegistrationError, ConnectionError, ValidationError,
   InvalidQueryError, DuplicateBatchKeyError, RecordNotFoundError, MultipleRecordsFoundError, ConstraintViolationError, DuplicateKeyError,
   UniqueConstraintError, NotNullViolationError, ForeignKeyViolationError, CheckViolationError,
-  InvalidPrimaryKeyAssignmentError, ImmutableFieldError, SchemaError, MigrationError, RelationshipError,
+  InvalidPrimaryKeyAssignmentError, ImmutableFieldError, SchemaError, MigrationError, CircularDependencyError, SchemaNewerThanCodeError, RelationshipError,
   TransactionError, DatabaseError, StalePlanError,
   type ErrorCode, type ErrorDetails, type SerializedError, type FieldViolation,
 } from './errors';

@@ -9,7 +9,7 @@ import type { Knex } from 'knex';
 import {
   CheckViolationError, ConfigurationError, ConnectionError, ConstraintViolationError, DatabaseError, DuplicateKeyError,
   ErrorCodes, ForeignKeyViolationError, ImmutableFieldError, InvalidPrimaryKeyAssignmentError, InvalidQueryError,
-  MigrationError, Model, ModelRegistrationError, MultipleRecordsFoundError, DuplicateBatchKeyError, StalePlanError, NotNullViolationError, RecordNotFoundError,
+  MigrationError, Model, ModelRegistrationError, MultipleRecordsFoundError, DuplicateBatchKeyError, StalePlanError, CircularDependencyError, SchemaNewerThanCodeError, NotNullViolationError, RecordNotFoundError,
   RegistaError, RelationshipError, SchemaError, TransactionError, UniqueConstraintError, ValidationError,
   field, getDatabase, model, primaryKey,
   type Database, type ErrorCode, type ErrorDetails,
@@ -101,6 +101,8 @@ const CLASSES: ReadonlyArray<readonly [typeof RegistaError, keyof typeof ErrorCo
   [MultipleRecordsFoundError, 'MULTIPLE_RECORDS_FOUND'],
   [DuplicateBatchKeyError, 'DUPLICATE_BATCH_KEY'],
   [StalePlanError, 'STALE_PLAN'],
+  [CircularDependencyError, 'CIRCULAR_DEPENDENCY'],
+  [SchemaNewerThanCodeError, 'SCHEMA_NEWER_THAN_CODE'],
   [ConstraintViolationError, 'CONSTRAINT_VIOLATION'],
   [DuplicateKeyError, 'DUPLICATE_KEY'],
   [UniqueConstraintError, 'UNIQUE_CONSTRAINT'],
@@ -123,7 +125,7 @@ describe('error classes', () => {
       INVALID_QUERY: 1200, DUPLICATE_BATCH_KEY: 1210, RECORD_NOT_FOUND: 1300, MULTIPLE_RECORDS_FOUND: 1301, CONSTRAINT_VIOLATION: 1400,
       DUPLICATE_KEY: 1401, UNIQUE_CONSTRAINT: 1402, NOT_NULL_VIOLATION: 1403, FOREIGN_KEY_VIOLATION: 1404,
       CHECK_VIOLATION: 1405, INVALID_PRIMARY_KEY_ASSIGNMENT: 1410, IMMUTABLE_FIELD: 1411, SCHEMA: 1500,
-      MIGRATION: 1501, RELATIONSHIP: 1600, TRANSACTION: 1700, STALE_PLAN: 1800, DATABASE: 1900,
+      MIGRATION: 1501, CIRCULAR_DEPENDENCY: 1502, SCHEMA_NEWER_THAN_CODE: 1503, RELATIONSHIP: 1600, TRANSACTION: 1700, STALE_PLAN: 1800, DATABASE: 1900,
     });
     const codes = Object.values(ErrorCodes);
     assert.equal(new Set(codes).size, codes.length);

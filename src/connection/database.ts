@@ -5,6 +5,7 @@ import type { Dialect, QueryResult } from '../dialects/dialect';
 import { ConnectionError, TransactionError } from '../errors';
 import type { ModelMeta } from '../metadata/model-meta';
 import { poolSource, singleConnectionSource, type ConnectionSource } from './connection-source';
+import { evolutionStatus, evolve, type EvolutionStatus, type EvolutionStepPlan, type EvolveOptions } from '../evolutions/evolve';
 import { debugEnabled, debugLog } from './debug-log';
 import { currentTransaction, runInTransaction, type TransactionState } from './transaction-context';
 import { translateError } from './translate-error';
@@ -212,6 +213,25 @@ export class Database {
   async createAll(): Promise<void> {
     if (!schemaHooks.createAll) throw new ConnectionError('The schema layer is not loaded.', {});
     await schemaHooks.createAll(this);
+  }
+
+  /**
+   * Brings this database to the code's version of every defined evolution package (or the given
+   * ones with their dependencies), dependencies first. See docs/evolutions.md.
+   *
+   * @example
+   * await db.evolve();                          // everything
+   * await db.evolve(['app']);                   // app and what it depends on
+   * const steps = await db.evolve({ dryRun: true });
+   */
+  evolve(packagesOrOptions?: readonly string[] | EvolveOptions): Promise<EvolutionStepPlan[]> {
+    const options = Array.isArray(packagesOrOptions) ? { packages: packagesOrOptions as readonly string[] } : (packagesOrOptions as EvolveOptions | undefined);
+    return evolve(this, options);
+  }
+
+  /** Recorded version, code version and pending steps of each evolution package. */
+  evolutionStatus(packages?: readonly string[]): Promise<EvolutionStatus[]> {
+    return evolutionStatus(this, packages);
   }
 
   /** Per-database state of a model (compiled SQL, schema readiness), built once. */

@@ -8,4 +8,7 @@ export {
   ConstraintViolationError, DuplicateKeyError, UniqueConstraintError, NotNullViolationError,
   ForeignKeyViolationError, CheckViolationError, InvalidPrimaryKeyAssignmentError, ImmutableFieldError,
 } from './constraint';
-export { SchemaError, MigrationError, RelationshipError, TransactionError, DatabaseError, StalePlanError } from './schema';
+export {
+  SchemaError, MigrationError, CircularDependencyError, SchemaNewerThanCodeError, RelationshipError, TransactionError,
+  DatabaseError, StalePlanError,
+} from './schema';

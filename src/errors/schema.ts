@@ -8,7 +8,17 @@ export class SchemaError extends RegistaError {
 
 /** A schema change cannot be applied safely (a column exists, a NOT NULL column lacks a default...). */
 export class MigrationError extends RegistaError {
-  static override readonly code = ErrorCodes.MIGRATION;
+  static override readonly code: (typeof ErrorCodes)[keyof typeof ErrorCodes] = ErrorCodes.MIGRATION;
+}
+
+/** Evolution packages depend on each other in a cycle; `details.cycle` is the path, e.g. ['a', 'b', 'a']. */
+export class CircularDependencyError extends MigrationError {
+  static override readonly code = ErrorCodes.CIRCULAR_DEPENDENCY;
+}
+
+/** The database records a newer version of a package than the code defines: refuse to touch it. */
+export class SchemaNewerThanCodeError extends MigrationError {
+  static override readonly code = ErrorCodes.SCHEMA_NEWER_THAN_CODE;
 }
 
 /** A relation is misconfigured or misused. */

@@ -23,6 +23,13 @@ interface PathSet {
  */
 export async function updatePaths(m: CompiledModel, criteria: CriteriaInput, paths: Bag): Promise<object[]> {
   const { sets, plain } = splitPaths(m, paths);
+  if (sets.length === 0 && Object.keys(plain).length === 0) {
+    throw new InvalidQueryError(`${m.meta.name}.objects.updatePaths() needs at least one path.`, { model: m.meta.name });
+  }
+  const both = sets.find((s) => plain[s.field.property] !== undefined);
+  if (both) {
+    throw new InvalidQueryError(`${m.meta.name}.${both.field.property} is set both whole and by a path in one updatePaths() call; use one or the other.`, { model: m.meta.name, field: both.field.property });
+  }
   const stamp = updatedAtField(m.meta);
   if (stamp && plain[stamp] === undefined) plain[stamp] = new Date();
   const changes = await prepareChanges(m, plain);
@@ -32,7 +39,10 @@ export async function updatePaths(m: CompiledModel, criteria: CriteriaInput, pat
     if (jsonFields.length > 0) {
       const lockSql = `SELECT ${jsonFields.map((f) => f.quoted).join(', ')} FROM ${m.table}${where.sql(1)}${m.dialect.rowLockClause}`;
       const current = await m.db.run(lockSql, where.bindings, true, m.meta);
-      for (const row of current.rows) checkIntermediates(m, sets, row);
+      for (const row of current.rows) {
+        checkIntermediates(m, sets, row);
+        await validateResult(m, sets, row);
+      }
     }
     const d = m.dialect;
     let n = 0;
@@ -85,6 +95,24 @@ function splitPaths(m: CompiledModel, paths: Bag): { sets: PathSet[]; plain: Bag
     sets.push({ field, segments, value });
   }
   return { sets, plain };
+}
+
+/** Documents typed with a class are validated as they will be after the update (nested rules included). */
+async function validateResult(m: CompiledModel, sets: readonly PathSet[], row: Bag): Promise<void> {
+  const changes: Bag = {};
+  for (const s of sets) {
+    if (!s.field.meta.jsonClass) continue;
+    const raw = row[s.field.column];
+    const doc = changes[s.field.property] ?? (raw === null || raw === undefined ? {} : structuredClone(s.field.codec.fromDb(raw)));
+    let node = doc as Bag;
+    for (const segment of s.segments.slice(0, -1)) {
+      if (!isPlainObject(node[segment])) node[segment] = {};
+      node = node[segment] as Bag;
+    }
+    node[s.segments[s.segments.length - 1]] = s.value;
+    changes[s.field.property] = doc;
+  }
+  if (Object.keys(changes).length > 0) await prepareChanges(m, changes);
 }
 
 function checkIntermediates(m: CompiledModel, sets: readonly PathSet[], row: Bag): void {

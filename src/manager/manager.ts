@@ -243,8 +243,10 @@ export class Manager<T extends object> {
   async delete(key: PrimaryKeyValue): Promise<boolean> {
     const m = await this.#model();
     if (hasHooks(m.meta, 'beforeDelete', 'afterDelete')) {
-      const found = await this.get(key);
-      return found ? this.deleteInstance(found) : false;
+      return m.db.transaction(async () => {
+        const found = await m.db.run(`${m.getByPkSql}${m.dialect.rowLockClause}`, [pkValue(m, key)], true, m.meta);
+        return found.rows.length === 0 ? false : this.deleteInstance(hydrate<T>(m, found.rows[0]));
+      });
     }
     return (await m.db.run(m.deleteByPkSql, [pkValue(m, key)], false, m.meta)).rowCount > 0;
   }

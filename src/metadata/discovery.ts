@@ -64,6 +64,7 @@ export function discoverModel(cls: Function, options: ModelOptions): ModelMeta {
     table,
     database: options.database ?? 'default',
     autoCreate: options.autoCreate ?? true,
+    comment: options.comment,
     fields: ordered,
     fieldsByProperty: new Map(ordered.map((f) => [f.property, f] as const)),
     primaryKey,
@@ -105,8 +106,8 @@ function resolveField(model: string, record: FieldRecord, problems: string[]): F
     generated = wantsAuto ? 'autoincrement' : type === 'uuid' ? 'uuid' : null;
   }
 
-  if (options.auto && type !== 'datetime') {
-    problems.push(`@${options.auto} field "${property}" must be a Date (datetime), not ${type}`);
+  if (options.auto && (type !== 'datetime' || (record.designType !== undefined && record.designType !== Date))) {
+    problems.push(`@${options.auto} field "${property}" must be declared as a Date`);
   }
   const enumValues = type === 'enum' ? enumValuesOf(options.values) : undefined;
   if (type === 'enum' && (!enumValues || enumValues.length === 0)) {
@@ -131,6 +132,8 @@ function resolveField(model: string, record: FieldRecord, problems: string[]): F
     primaryKey: primaryKey !== undefined,
     generated,
     auto: options.auto,
+    comment: options.comment,
+    renamedFrom: options.renamedFrom === undefined ? undefined : typeof options.renamedFrom === 'string' ? [options.renamedFrom] : [...options.renamedFrom],
     jsonClass: type === 'json' && isDocumentClass(record.designType) ? (record.designType as Function) : undefined,
   };
 }

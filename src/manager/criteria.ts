@@ -122,12 +122,16 @@ function compileCombinator(c: Compiler, model: CompiledModel, name: string, valu
     node = inner ? { t: 'not', item: inner } : { t: 'const', sql: '1 = 0' };
   } else {
     if (!Array.isArray(value)) throw new InvalidQueryError(`${name} takes an array of criteria, got ${typeof value}.`, { model: model.meta.name, combinator: name });
+    const bound = c.bindings.length;
     const parts = value.map((v) => compileObject(c, model, v));
     const present = parts.filter((p): p is Node => p !== undefined);
     if (name === 'AND') node = andOf(parts) ?? { t: 'const', sql: '1 = 1' };
     // OR of nothing matches nothing; OR with an empty (always true) member matches everything.
     else if (present.length === 0) node = { t: 'const', sql: value.length === 0 ? '1 = 0' : '1 = 1' };
-    else if (present.length < parts.length) node = { t: 'const', sql: '1 = 1' };
+    else if (present.length < parts.length) {
+      c.bindings.length = bound; // the members' values are not in the SQL any more
+      node = { t: 'const', sql: '1 = 1' };
+    }
     else node = present.length === 1 ? present[0] : { t: 'or', items: present };
   }
   c.key += ')';
@@ -203,7 +207,12 @@ function cmp(c: Compiler, model: CompiledModel, lhs: Lhs, op: Operator, value: u
     }
     case 'like':
     case 'ilike':
-      text(value, (s) => s);
+      text(value, (s) => {
+        if (/(^|[^\\])(\\\\)*\\$/.test(s)) {
+          throw new InvalidQueryError(`${op} pattern ${JSON.stringify(s.slice(-40))} ends with an unpaired escape character \\.`, { model: model.meta.name, field: lhs.field.property, operator: op });
+        }
+        return s;
+      });
       break;
     case 'contains':
       text(value, (s) => `%${escapeLike(s)}%`);
@@ -349,11 +358,14 @@ function emitExists(model: CompiledModel, t: Extract<Node, { t: 'exists' }>, at:
   return `EXISTS (SELECT 1 FROM ${t.target.table} AS ${alias} WHERE ${alias}.${q(r.targetField.column)} = ${outerColumn} AND ${inner})`;
 }
 
-/** Whether criteria select anything narrower than the whole table. */
-export function hasConditions(criteria: CriteriaInput | undefined): boolean {
+/** Whether criteria select anything narrower than the whole table (judged on the compiled condition). */
+export function hasConditions(criteria: CriteriaInput | undefined, model?: CompiledModel): boolean {
   if (!criteria) return false;
-  for (const k in criteria) if (criteria[k] !== undefined) return true;
-  return false;
+  let any = false;
+  for (const k in criteria) if (criteria[k] !== undefined) any = true;
+  if (!any || !model) return any;
+  const text = compileCriteria(model, criteria).conditions(1).trim();
+  return text !== '' && text !== '1 = 1';
 }
 
 function article(word: string): string {

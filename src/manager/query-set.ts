@@ -36,6 +36,7 @@ interface State {
   groupBy?: string[];
 }
 
+const NUMERIC: ReadonlySet<string> = new Set(['integer', 'bigint', 'float', 'decimal']);
 const AGGREGATES: Record<string, string> = { count: 'COUNT', sum: 'SUM', avg: 'AVG', min: 'MIN', max: 'MAX' };
 
 /**
@@ -94,14 +95,14 @@ export class QuerySet<T extends object> implements PromiseLike<T[]> {
 
   /** The first match (by primary key unless ordered), or null. */
   first(): Promise<T | null> {
-    const { orderBy, include } = this.state;
-    return this.manager.first(this.criteria() as Criteria<T>, { orderBy, include });
+    const { orderBy, offset, include } = this.state;
+    return this.manager.first(this.criteria() as Criteria<T>, { orderBy, offset, include });
   }
 
   /** The last match (the reverse of `first`'s order), or null. */
   last(): Promise<T | null> {
-    const { orderBy, include } = this.state;
-    return this.manager.last(this.criteria() as Criteria<T>, { orderBy, include });
+    const { orderBy, offset, include } = this.state;
+    return this.manager.last(this.criteria() as Criteria<T>, { orderBy, offset, include });
   }
 
   /** How many rows match (limit and offset are ignored). */
@@ -115,19 +116,19 @@ export class QuerySet<T extends object> implements PromiseLike<T[]> {
   }
 
   /** Updates every matching row; returns the updated instances. Refuses an unfiltered query. */
-  update(changes: CreateData<T>): Promise<T[]> {
-    return this.manager.updateWhere(this.requireCriteria('update') as Criteria<T>, changes);
+  async update(changes: CreateData<T>): Promise<T[]> {
+    return this.manager.updateWhere((await this.requireCriteria('update')) as Criteria<T>, changes);
   }
 
   /** Deletes every matching row; returns how many. Refuses an unfiltered query. */
-  delete(): Promise<number> {
-    return this.manager.deleteWhere(this.requireCriteria('delete') as Criteria<T>);
+  async delete(): Promise<number> {
+    return this.manager.deleteWhere((await this.requireCriteria('delete')) as Criteria<T>);
   }
 
   /** Sets leaves inside JSON fields of every matching row in one statement (see Manager.updatePaths). */
   async updatePaths(paths: Record<string, unknown>): Promise<T[]> {
     const m = await readyModel(this.manager.meta);
-    return (await updatePaths(m, this.requireCriteria('updatePaths'), paths)) as T[];
+    return (await updatePaths(m, await this.requireCriteria('updatePaths'), paths)) as T[];
   }
 
   /** Streams the matching rows in primary-key order, a batch per query (see Manager.iterate). */
@@ -172,8 +173,13 @@ export class QuerySet<T extends object> implements PromiseLike<T[]> {
         throw new InvalidQueryError(`Aggregate "${alias}" must be one of { count | sum | avg | min | max: field }.`, { model: m.meta.name, alias });
       }
       const [fn, target] = entry[0];
-      const arg = fn === 'count' && target === '*' ? '*' : fieldOf(m, target).quoted;
-      terms.push(`${AGGREGATES[fn]}(${arg}) AS ${d.quote(alias)}`);
+      const field = fn === 'count' && target === '*' ? undefined : fieldOf(m, target);
+      if ((fn === 'sum' || fn === 'avg') && !NUMERIC.has(field!.meta.type)) {
+        throw new InvalidQueryError(`${fn} needs a numeric field; ${m.meta.name}.${target} is ${field!.meta.type}.`, { model: m.meta.name, alias, field: target });
+      }
+      const call = `${AGGREGATES[fn]}(${field ? field.quoted : '*'})`;
+      // min/max keep the field's type: read them the way the field is read (bigint as text on SQLite).
+      terms.push(`${field && (fn === 'min' || fn === 'max') ? d.selectExpression(field.meta, call) : call} AS ${d.quote(alias)}`);
     }
     const where = compileCriteria(m, this.criteria());
     let sql = `SELECT ${terms.join(', ')} FROM ${m.table}${where.sql(1)}`;
@@ -201,9 +207,10 @@ export class QuerySet<T extends object> implements PromiseLike<T[]> {
     return list.length === 0 ? undefined : list.length === 1 ? list[0] : { AND: list };
   }
 
-  private requireCriteria(method: string): CriteriaInput {
+  private async requireCriteria(method: string): Promise<CriteriaInput> {
     const criteria = this.criteria();
-    if (!criteria || !this.state.criteria.some((c) => hasConditions(c))) {
+    const m = await readyModel(this.manager.meta);
+    if (!criteria || !hasConditions(criteria, m)) {
       throw new InvalidQueryError(`${this.manager.meta.name}: ${method}() on an unfiltered query would touch every row. Add where(...), or use truncate().`, { model: this.manager.meta.name, method });
     }
     return criteria;

@@ -41,6 +41,8 @@ export interface CatalogColumn {
   autoincrement: boolean;
   /** Allowed values when the column is an enum (PostgreSQL enum type or SQLite CHECK IN list). */
   enumValues?: string[];
+  /** Generation expression of a generated (computed) column; such a column has no default. */
+  generated?: string;
   comment?: string;
 }
 
@@ -51,8 +53,11 @@ export interface CatalogConstraint {
 
 export interface CatalogIndex {
   name: string;
+  /** Key columns in order; an expression key appears as its SQL text (e.g. `lower(email)`). */
   columns: string[];
   unique: boolean;
+  /** Predicate of a partial index (`WHERE ...` without the keyword). */
+  where?: string;
 }
 
 export interface CatalogForeignKey {

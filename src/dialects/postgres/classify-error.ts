@@ -32,6 +32,8 @@ const KIND_BY_SQLSTATE: Record<string, Kind> = {
 
 /** SQLSTATE classes 08 (connection exception) and 28 (invalid authorization). */
 const CONNECTION_CLASSES = new Set(['08', '28']);
+/** Class-08 codes that are not about reaching the server: 08P01 is a protocol violation (a bad statement). */
+const NOT_CONNECTION = new Set(['08P01']);
 
 /** Node socket errors raised while connecting or talking to the server. */
 const NODE_CONNECTION_CODES = new Set([
@@ -74,7 +76,7 @@ export function classifyPostgresError(error: unknown): ErrorClassification {
   const code = typeof e.code === 'string' ? e.code : '';
   const message = typeof e.message === 'string' ? e.message : '';
   let kind: Kind | undefined = KIND_BY_SQLSTATE[code];
-  if (kind === undefined && code.length === 5 && CONNECTION_CLASSES.has(code.slice(0, 2))) kind = 'connection';
+  if (kind === undefined && code.length === 5 && CONNECTION_CLASSES.has(code.slice(0, 2)) && !NOT_CONNECTION.has(code)) kind = 'connection';
   if (kind === undefined && NODE_CONNECTION_CODES.has(code)) kind = 'connection';
   // An enum column rejects an unknown label with 22P02, where SQLite's enum CHECK gives a check
   // violation: report both as `check` so shared code sees the same thing on both databases.

@@ -97,41 +97,75 @@ export async function bulkUpsert(m: CompiledModel, source: RowSource<Bag>, optio
   checkOptions(m, options, ['conflict', 'update', 'chunkSize', 'validate', 'onProgress']);
   const conflict = options.conflict ?? m.meta.uniques[0]?.fields ?? [m.pk.property];
   const conflictFields = conflict.map((p) => fieldNamed(m, p));
-  const fields = conflictFields.includes(m.pk) && m.pk.meta.generated === 'autoincrement' ? [m.pk, ...m.insertFields] : m.insertFields;
-  const updates = (options.update ?? fields.filter((f) => !conflictFields.includes(f) && f !== m.pk).map((f) => f.property))
-    .map((p) => fieldNamed(m, p));
-  const clause = m.dialect.upsertClause(conflictFields.map((f) => f.column), updates.map((f) => f.column));
+  const withKey = conflictFields.includes(m.pk) && m.pk.meta.generated === 'autoincrement';
+  const fields = withKey ? [m.pk, ...m.insertFields] : m.insertFields;
+  const explicit = options.update?.map((p) => fieldNamed(m, p));
+  const stamp = m.fields.find((f) => f.meta.auto === 'updatedAt');
+  // Without `update`, a row updates exactly the fields it supplies (like upsert), plus @updatedAt;
+  // never the conflict target, the key or @createdAt.
+  const updatesFor = (supplied: ReadonlySet<string>) => explicit ?? fields.filter((f) =>
+    !conflictFields.includes(f) && f !== m.pk && f.meta.auto !== 'createdAt' && (supplied.has(f.property) || f === stamp));
   const result: BulkResult = { inserted: 0, updated: 0, ignored: 0 };
   const copy = m.dialect.driver.copyIn !== undefined;
   const size = chunkSizeFor(m, fields.length, options.chunkSize, copy);
-  const prepare = rowPreparer(m, options.validate !== false, fields.includes(m.pk) && m.pk.meta.generated === 'autoincrement');
+  const prepare = rowPreparer(m, options.validate !== false, withKey);
   await m.db.transaction(async () => {
     let processed = 0;
     for await (const chunk of chunks(source, size)) {
       const rows = await prepare(chunk, processed);
-      if (copy) {
-        const stage = await stageRows(m, fields, rows);
-        const on = conflictFields.map((f) => `s.${f.quoted} = t.${f.quoted}`).join(' AND ');
-        const existing = await m.db.run(`SELECT COUNT(*) AS n FROM ${stage} s JOIN ${m.table} t ON ${on}`, [], true, m.meta);
-        const out = await m.db.run(`INSERT INTO ${m.table} (${columnList(fields)}) SELECT ${columnList(fields)} FROM ${stage} ${clause}`, [], false, m.meta);
-        const updated = Number(existing.rows[0].n);
-        result.updated += updated;
-        result.inserted += out.rowCount - updated;
-      } else {
-        const before = Number((await m.db.run(`SELECT COUNT(*) AS n FROM ${m.table}`, [], true, m.meta)).rows[0].n);
-        for (const part of split(rows, statementRows(m, fields.length))) {
-          const sql = m.sql(`bu|${part.length}|${clause}`, () => `${multiRowInsert(m, fields, part.length)} ${clause}`);
-          await m.db.run(sql, part.flat(), false, m.meta);
-        }
-        const after = Number((await m.db.run(`SELECT COUNT(*) AS n FROM ${m.table}`, [], true, m.meta)).rows[0].n);
-        result.inserted += after - before;
-        result.updated += rows.length - (after - before);
+      for (const group of groupBySupplied(chunk, rows, explicit !== undefined)) {
+        const updates = updatesFor(group.supplied);
+        const clause = m.dialect.upsertClause(conflictFields.map((f) => f.column), updates.map((f) => f.column));
+        const counts = copy ? await upsertStaged(m, fields, conflictFields, clause, group.rows) : await upsertMultiRow(m, fields, clause, group.rows);
+        result.inserted += counts.inserted;
+        result.updated += counts.updated;
       }
       processed += chunk.length;
       options.onProgress?.(processed);
     }
   });
   return result;
+}
+
+/** Rows grouped by the set of fields they supply (one group when the update list is explicit). */
+function groupBySupplied(chunk: Bag[], rows: unknown[][], single: boolean): Array<{ supplied: ReadonlySet<string>; rows: unknown[][] }> {
+  if (single) return [{ supplied: new Set(), rows }];
+  const groups = new Map<string, { supplied: Set<string>; rows: unknown[][] }>();
+  for (let i = 0; i < chunk.length; i++) {
+    const supplied = Object.keys(chunk[i]).filter((k) => chunk[i][k] !== undefined).sort();
+    const key = supplied.join(',');
+    let group = groups.get(key);
+    if (!group) {
+      group = { supplied: new Set(supplied), rows: [] };
+      groups.set(key, group);
+    }
+    group.rows.push(rows[i]);
+  }
+  return [...groups.values()];
+}
+
+/** PostgreSQL: COPY into a staging table, count the rows that exist, then one INSERT ... SELECT ... ON CONFLICT. */
+async function upsertStaged(
+  m: CompiledModel, fields: readonly CompiledField[], conflictFields: readonly CompiledField[], clause: string, rows: unknown[][],
+): Promise<{ inserted: number; updated: number }> {
+  const stage = await stageRows(m, fields, rows);
+  const on = conflictFields.map((f) => `s.${f.quoted} = t.${f.quoted}`).join(' AND ');
+  const existing = await m.db.run(`SELECT COUNT(*) AS n FROM ${stage} s JOIN ${m.table} t ON ${on}`, [], true, m.meta);
+  const out = await m.db.run(`INSERT INTO ${m.table} (${columnList(fields)}) SELECT ${columnList(fields)} FROM ${stage} ${clause}`, [], false, m.meta);
+  const updated = Number(existing.rows[0].n);
+  return { inserted: out.rowCount - updated, updated };
+}
+
+/** SQLite: prepared multi-row INSERT ... ON CONFLICT DO UPDATE; counts from the table's row count (one writer). */
+async function upsertMultiRow(m: CompiledModel, fields: readonly CompiledField[], clause: string, rows: unknown[][]): Promise<{ inserted: number; updated: number }> {
+  const count = async () => Number((await m.db.run(`SELECT COUNT(*) AS n FROM ${m.table}`, [], true, m.meta)).rows[0].n);
+  const before = await count();
+  for (const part of split(rows, statementRows(m, fields.length))) {
+    const sql = m.sql(`bu|${part.length}|${fields.length}|${clause}`, () => `${multiRowInsert(m, fields, part.length)} ${clause}`);
+    await m.db.run(sql, part.flat(), false, m.meta);
+  }
+  const inserted = (await count()) - before;
+  return { inserted, updated: rows.length - inserted };
 }
 
 /** Builds the per-row converter once: validated (through the instance path) or trusted (fast). */
@@ -170,7 +204,11 @@ function rowPreparer(m: CompiledModel, validate: boolean, withKey = false): (chu
           const d = defaults[j];
           v = d ? (d.kind === 'function' ? d.fn() : d.value) : f.meta.generated === 'uuid' ? randomUUID() : null;
         }
-        values[j] = v === null || v === undefined ? null : f.codec.toDb(v);
+        try {
+          values[j] = v === null || v === undefined ? null : f.codec.toDb(v);
+        } catch {
+          throw rowError(m, offset + i, [{ field: f.property, constraints: { type: `${f.property} cannot be stored as ${f.meta.type}` }, value: v }]);
+        }
       }
       out[i] = values;
     }

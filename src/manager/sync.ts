@@ -55,7 +55,7 @@ export class SyncPlan<T extends object> {
 
   /** The plan as plain data (bigint as string, Dates as ISO strings via JSON). */
   toJSON(): Record<string, unknown> {
-    return {
+    return jsonSafe({
       model: this.manager.meta.name,
       key: this.keyFields,
       creates: this.creates,
@@ -63,7 +63,7 @@ export class SyncPlan<T extends object> {
       deletes: this.deletes,
       unchanged: this.unchanged,
       fingerprint: this.fingerprint,
-    };
+    }) as Record<string, unknown>;
   }
 
   /** A readable summary: one line per operation. */
@@ -134,9 +134,12 @@ export async function planSync<T extends object>(manager: Manager<T>, desired: R
   const deletes: Bag[] = [];
   let unchanged = 0;
   const seen = new Set<string>();
+  const storedRows = new Map<string, string>();
   for await (const stored of manager.iterate(undefined, { batchSize: 2000 })) {
     const row = stored as Bag;
+    if (keyFields.some((f) => row[f.property] === null || row[f.property] === undefined)) continue; // cannot match any desired row
     const id = keyString(m, keyFields, row, -1);
+    storedRows.set(id, rowRepr(m, row));
     const want = wanted.get(id);
     if (!want) {
       if (options.delete) deletes.push(pick(row, options.key));
@@ -153,14 +156,14 @@ export async function planSync<T extends object>(manager: Manager<T>, desired: R
     else unchanged++;
   }
   for (const [id, row] of wanted) if (!seen.has(id)) creates.push(row);
+  // The fingerprint comes from the very rows the plan was computed from (no second read to race with).
   const touched = [...updates.map((u) => u.key), ...deletes, ...creates.map((c) => pick(c, options.key))];
-  const fingerprint = await fingerprintOf(m, options.key, touched, false);
+  const fingerprint = digest(touched.map((k) => keyString(m, keyFields, k, -1)), storedRows);
   return new SyncPlan(manager, options.key, creates, updates, deletes, unchanged, fingerprint);
 }
 
-/** A hash of the stored rows with these keys (missing rows included as missing). */
+/** A hash of the stored rows with these keys (missing rows included as missing), read again now. */
 async function fingerprintOf(m: CompiledModel, keyFields: readonly string[], keys: readonly Bag[], lock: boolean): Promise<string> {
-  const hash = createHash('sha256');
   const fields = keyFields.map((k) => fieldOf(m, k));
   const found = new Map<string, string>();
   for (let i = 0; i < keys.length; i += 500) {
@@ -171,14 +174,29 @@ async function fingerprintOf(m: CompiledModel, keyFields: readonly string[], key
     for (const raw of result.rows) {
       const row: Bag = {};
       for (const f of m.fields) row[f.property] = raw[f.column] === null || raw[f.column] === undefined ? null : f.codec.fromDb(raw[f.column]);
-      found.set(keyString(m, fields, row, -1), m.fields.map((f) => comparable(f, row[f.property])).join('\u0001'));
+      found.set(keyString(m, fields, row, -1), rowRepr(m, row));
     }
   }
-  for (const key of keys) {
-    const id = keyString(m, fields, key, -1);
-    hash.update(`${id}\u0002${found.get(id) ?? '<absent>'}\u0003`);
-  }
+  return digest(keys.map((k) => keyString(m, fields, k, -1)), found);
+}
+
+function rowRepr(m: CompiledModel, row: Bag): string {
+  return m.fields.map((f) => comparable(f, row[f.property])).join('\u0001');
+}
+
+function digest(ids: readonly string[], rows: ReadonlyMap<string, string>): string {
+  const hash = createHash('sha256');
+  for (const id of ids) hash.update(`${id}\u0002${rows.get(id) ?? '<absent>'}\u0003`);
   return hash.digest('hex').slice(0, 32);
+}
+
+function jsonSafe(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return value.map(jsonSafe);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonSafe(v)]));
+  }
+  return value;
 }
 
 function fieldOf(m: CompiledModel, name: string): CompiledField {
@@ -197,11 +215,23 @@ function keyString(m: CompiledModel, fields: readonly CompiledField[], row: Bag,
   }).join('\u0001');
 }
 
-/** A string that is equal for equal stored values of a field (via its database form). */
+/** A string that is equal for equal stored values of a field (via its database form; JSON with sorted keys). */
 function comparable(f: CompiledField, value: unknown): string {
   if (value === null || value === undefined) return 'null';
+  if (f.meta.type === 'json') return canonicalJson(value);
   const db = f.codec.toDb(value);
   return db instanceof Date ? db.toISOString() : typeof db === 'bigint' ? db.toString() : JSON.stringify(db);
+}
+
+/** JSON with object keys sorted at every level (PostgreSQL's jsonb does not keep key order). */
+function canonicalJson(value: unknown): string {
+  const plain = JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))) as unknown;
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Bag)[k])]));
+    return v;
+  };
+  return JSON.stringify(sort(plain));
 }
 
 function pick(row: Bag, keys: readonly string[]): Bag {

@@ -44,8 +44,17 @@ export type { Dialect, DialectCapabilities } from './dialects/dialect';
 // Schema
 export { dependencyOrder } from './schema/create-all';
 
+// Schema lifecycle: offline DDL, diff, plan and apply
+export { generateSchemaSql, type GenerateSchemaSqlOptions } from './schema/generate-sql';
+export { SchemaPlan, type PlanOptions } from './schema/plan';
+export type { SchemaApplyResult } from './schema/apply-plan';
+export type { SchemaOperation, SchemaChange, OperationKind } from './schema/operations';
+export { expectedCatalog } from './schema/expected-catalog';
+export { diffCatalogs, type DiffOptions } from './schema/diff';
+export type { Catalog, CatalogTable, CatalogColumn, CatalogConstraint, CatalogIndex, CatalogForeignKey, CatalogEnum } from './schema/catalog';
+
 // Evolutions
-export { defineEvolution, forgetEvolutions, evolutionDefinitions, type EvolutionDefinition, type EvolutionStep } from './evolutions/definition';
+export { defineEvolution, forgetEvolutions, evolutionDefinitions, checksumOf, type EvolutionDefinition, type EvolutionStep } from './evolutions/definition';
 export { evolutionOrder } from './evolutions/graph';
 export type { EvolveOptions, EvolutionStatus, EvolutionStepPlan, EvolutionProgress } from './evolutions/evolve';
 export { loadModules } from './evolutions/load';

@@ -396,7 +396,7 @@ describe('query events and DEBUG logging', () => {
     db().off('query', a);
     assert.ok(firstOnly.some((s) => /^CREATE TABLE/.test(s)), firstOnly.join('\n'));
     assert.ok(firstOnly.some((s) => /^INSERT INTO/.test(s)));
-    assert.ok(firstOnly.includes(db().dialect.beginSql) && firstOnly.includes('COMMIT'));
+    assert.ok(firstOnly.includes(db().dialect.lockingBeginSql) && firstOnly.includes('COMMIT'), 'auto-create runs in a locking transaction');
     assert.deepEqual(all.slice(0, firstOnly.length), firstOnly);
     const tail = all.slice(firstOnly.length);
     assert.equal(tail.length, 5, tail.join('\n'));

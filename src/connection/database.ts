@@ -4,6 +4,8 @@ import type { Knex } from 'knex';
 import type { Dialect, QueryResult } from '../dialects/dialect';
 import { ConnectionError, TransactionError } from '../errors';
 import type { ModelMeta } from '../metadata/model-meta';
+import type { PlanOptions, SchemaPlan } from '../schema/plan';
+import type { Catalog } from '../schema/catalog';
 import { poolSource, singleConnectionSource, type ConnectionSource } from './connection-source';
 import { evolutionStatus, evolve, type EvolutionStatus, type EvolutionStepPlan, type EvolveOptions } from '../evolutions/evolve';
 import { debugEnabled, debugLog } from './debug-log';
@@ -37,7 +39,10 @@ interface DatabaseEvents {
 }
 
 /** Hooks filled by the schema layer, so this file does not import it (imports point one way). */
-export const schemaHooks: { createAll?: (db: Database) => Promise<void> } = {};
+export const schemaHooks: {
+  createAll?: (db: Database) => Promise<void>;
+  plan?: (db: Database, options?: PlanOptions) => Promise<SchemaPlan>;
+} = {};
 
 /**
  * A connected database: knex for pooling and raw SQL, the dialect for everything that differs
@@ -158,16 +163,17 @@ export class Database {
 
   /**
    * Runs `fn` in a transaction: commit when it resolves, rollback when it throws. Every regista
-   * call on this database inside `fn` joins it; a nested call becomes a savepoint.
+   * call on this database inside `fn` joins it; a nested call becomes a savepoint. `locking` is for
+   * code that takes a lock and then re-reads (it must see what others committed meanwhile).
    */
-  async transaction<R>(fn: (db: Database) => Promise<R>): Promise<R> {
+  async transaction<R>(fn: (db: Database) => Promise<R>, options?: { locking?: boolean }): Promise<R> {
     const outer = currentTransaction(this);
     if (outer?.closed) throw new TransactionError('The transaction has already ended; do not use it after its callback returned.', { database: this.name });
     if (outer) return this.savepoint(outer, fn);
     const connection = await this.acquire();
     const state: TransactionState = { connection, frames: [{ onRollback: [], onCommit: [] }], savepoints: 0, closed: false };
     try {
-      await this.runOn(connection, this.dialect.beginSql, [], false);
+      await this.runOn(connection, options?.locking ? this.dialect.lockingBeginSql : this.dialect.beginSql, [], false);
       let result: R;
       try {
         result = await runInTransaction(this, state, () => fn(this));
@@ -209,6 +215,19 @@ export class Database {
     if (tx) tx.frames[tx.frames.length - 1].onRollback.push(callback);
   }
 
+  /**
+   * Reads the live schema into a {@link Catalog}: tables (PostgreSQL: of the current schema),
+   * columns with normalised types and defaults, keys, uniques, foreign keys, indexes, checks and
+   * enum types. Runs in the current transaction when there is one. See docs/schema-lifecycle.md.
+   *
+   * @example
+   * const catalog = await db.inspect();
+   * console.log(catalog.tables.map((t) => t.name));
+   */
+  inspect(): Promise<Catalog> {
+    return this.dialect.introspect((sql, bindings = [], expectRows = true) => this.run(sql, bindings, expectRows));
+  }
+
   /** Creates every registered model's table of this database, in dependency order. */
   async createAll(): Promise<void> {
     if (!schemaHooks.createAll) throw new ConnectionError('The schema layer is not loaded.', {});
@@ -232,6 +251,21 @@ export class Database {
   /** Recorded version, code version and pending steps of each evolution package. */
   evolutionStatus(packages?: readonly string[]): Promise<EvolutionStatus[]> {
     return evolutionStatus(this, packages);
+  }
+
+  /**
+   * Compares this database's models with its schema and returns the plan that reconciles them:
+   * typed operations with their SQL, destructive ones skipped unless `allowDestructive`. Changes
+   * nothing until `plan.apply()`. See docs/schema-lifecycle.md.
+   *
+   * @example
+   * const plan = await db.plan();
+   * console.log(plan.toString());
+   * await plan.apply();
+   */
+  async plan(options?: PlanOptions): Promise<SchemaPlan> {
+    if (!schemaHooks.plan) throw new ConnectionError('The schema layer is not loaded.', {});
+    return schemaHooks.plan(this, options);
   }
 
   /** Per-database state of a model (compiled SQL, schema readiness), built once. */

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { FieldMeta } from '../metadata/field-meta';
 import type { ModelMeta } from '../metadata/model-meta';
+import type { Catalog, CatalogColumn, CatalogTable } from '../schema/catalog';
+import type { Conversion, SchemaChange } from '../schema/operations';
 
 /**
  * What a database can do. Shared code asks these flags; it never asks which database it is.
@@ -20,6 +22,10 @@ export interface DialectCapabilities {
    * hands it out through a light mutex instead of the pool, which keeps hot paths fast.
    */
   readonly singleConnection: boolean;
+  /** Tables and columns keep comments (`COMMENT ON`); elsewhere comments exist only in generated scripts. */
+  readonly comments: boolean;
+  /** Enums are named database types (`CREATE TYPE ... AS ENUM`); elsewhere a CHECK on a text column. */
+  readonly nativeEnums: boolean;
 }
 
 /** The result of one statement on a raw driver connection. */
@@ -43,6 +49,12 @@ export interface Driver {
    * (PostgreSQL `COPY ... FROM STDIN`). Absent where the database has none. Returns rows loaded.
    */
   copyIn?(connection: unknown, copySql: string, rows: Iterable<readonly unknown[]>): Promise<number>;
+  /**
+   * Drops the prepared statements of every connection before its next statement, after a schema
+   * change that may alter what they return (a column's type). Absent where the database
+   * re-prepares by itself (SQLite).
+   */
+  forgetPreparedStatements?(): void;
 }
 
 /** Converts one field's values between JavaScript and the database. `null` never reaches these. */
@@ -141,6 +153,12 @@ export interface Dialect {
 
   /** Statement that starts a transaction (`BEGIN`, `BEGIN IMMEDIATE`). */
   readonly beginSql: string;
+  /**
+   * Starts a transaction that takes the schema lock and then re-reads state (schema creation,
+   * evolutions): it must see rows committed while it waited for the lock, so PostgreSQL uses READ
+   * COMMITTED whatever the session's default isolation.
+   */
+  readonly lockingBeginSql: string;
   /** Statements run in a transaction before schema creation, to serialise it across processes. */
   schemaLockSql(key: string): string[];
 
@@ -158,7 +176,38 @@ export interface Dialect {
   tableExists(run: Run, table: string): Promise<boolean>;
   /** Column names of a table as they are in the database. */
   columnNames(run: Run, table: string): Promise<string[]>;
+  /**
+   * Reads the live schema (PostgreSQL: the current schema; SQLite: `main`) into a {@link Catalog}
+   * with normalised types and defaults, comparable with one derived from models.
+   */
+  introspect(run: Run): Promise<Catalog>;
 
   /** Reads a driver error. Returns `other` for anything it does not recognise. */
   classifyError(error: unknown): ErrorClassification;
+
+  // Schema plans (db.plan, generateSchemaSql): see src/schema/plan.ts.
+  /** A field's column type as introspection reports it: the normalised storage type (see schema/catalog.ts). */
+  columnType(field: FieldMeta, table: string): string;
+  /** A field's constant default as introspection reports it (a normalised SQL expression), or null. */
+  defaultSql(field: FieldMeta, table: string): string | null;
+  /** Statements setting (or with null removing) a table's or column's comment; [] where comments are not kept. */
+  commentSql(table: string, column: string | null, comment: string | null): string[];
+  /** Statements making one schema change in place, or `rebuild` when only a rebuild of the table can make it. */
+  alterSql(change: SchemaChange): string[] | 'rebuild';
+  /**
+   * Statements rebuilding `from` into `to` (new table, copy, drop, rename, indexes), run with foreign
+   * keys off ({@link foreignKeysSql}); `copy` gives, per column of `to` that is filled from `from`,
+   * the SQL expression reading its value. Throws where the database alters every change in place.
+   */
+  rebuildTableSql(from: CatalogTable, to: CatalogTable, copy: ReadonlyMap<string, string>): string[];
+  /** Statements switching foreign key enforcement on or off outside a transaction, around rebuilds; [] where not needed. */
+  foreignKeysSql(enabled: boolean): string[];
+  /** A query returning one row per foreign key violation of `table` (checked after a rebuild), or null. */
+  foreignKeyCheckSql(table: string): string | null;
+  /**
+   * How a column's values convert from one type to another: which values would be lost or cut
+   * (`lossy`, a predicate on non-null values, or null when none can be), the expression converting a
+   * value that survives, and what a lost value can still be turned into (`salvage`, e.g. truncation).
+   */
+  conversionSql(quotedColumn: string, from: CatalogColumn, to: CatalogColumn): Conversion;
 }

@@ -41,6 +41,11 @@ export class StatementCache<T> {
     entries.set(sql, entry);
   }
 
+  /** Forgets every entry of `connection` (without calling `onEvict`). */
+  clear(connection: object): void {
+    this.byConnection.get(connection)?.clear();
+  }
+
   /** Forgets the entry of `sql` on `connection` (without calling `onEvict`). */
   delete(connection: object, sql: string): void {
     this.byConnection.get(connection)?.delete(sql);

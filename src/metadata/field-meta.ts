@@ -34,4 +34,8 @@ export interface FieldMeta {
   readonly jsonClass?: Function;
   /** A timestamp regista maintains: set at insert (`createdAt`), or at insert and every update (`updatedAt`). */
   readonly auto?: 'createdAt' | 'updatedAt';
+  /** Description of the column (`comment` option). */
+  readonly comment?: string;
+  /** Former column names (`renamedFrom` option), for renames in schema plans. */
+  readonly renamedFrom?: readonly string[];
 }

@@ -20,6 +20,8 @@ export interface ModelMeta {
   /** Connection name (`default` unless the model says otherwise). */
   readonly database: string;
   readonly autoCreate: boolean;
+  /** Description of the table (`comment` option). */
+  readonly comment?: string;
   /** Persisted fields in declaration order; the primary key first. */
   readonly fields: readonly FieldMeta[];
   readonly fieldsByProperty: ReadonlyMap<string, FieldMeta>;

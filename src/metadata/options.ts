@@ -12,6 +12,8 @@ export interface ModelOptions {
   indexes?: ReadonlyArray<string | readonly string[] | { fields: readonly string[]; name?: string; unique?: boolean }>;
   /** Create the table (and add missing columns) on first use. Default true. */
   autoCreate?: boolean;
+  /** Description of the table: PostgreSQL `COMMENT ON TABLE`; a `--` line in SQLite scripts. */
+  comment?: string;
 }
 
 /** Options of `@field()`. Every option is optional; the type is inferred from the property's design type when absent. */
@@ -32,6 +34,13 @@ export interface FieldOptions {
   column?: string;
   /** Allowed values of an `enum` field: an array, or a TypeScript string enum object. */
   values?: readonly string[] | Record<string, string>;
+  /** Description of the column: PostgreSQL `COMMENT ON COLUMN`; a `--` line in SQLite scripts. */
+  comment?: string;
+  /**
+   * Former column name(s): `db.plan()` renames such a column (keeping its data) instead of
+   * dropping it and adding an empty one.
+   */
+  renamedFrom?: string | readonly string[];
   /** @internal Set by @createdAt / @updatedAt. */
   auto?: 'createdAt' | 'updatedAt';
 }

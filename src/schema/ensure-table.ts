@@ -37,7 +37,7 @@ export async function ensureTable(model: CompiledModel): Promise<void> {
     for (const index of [...uniques, ...meta.indexes, ...fkIndexes]) {
       await db.runAll(dialect.createIndexSql(meta, index), meta);
     }
-  });
+  }, { locking: true });
 }
 
 /**

@@ -23,6 +23,30 @@ const TYPES: Record<FieldType, (field: FieldMeta, table: string) => string> = {
   enum: (f, table) => quoteIdentifier(enumTypeName(table, f)),
 };
 
+/** The column's type as introspection reports it (schema/catalog.ts): the enum type's bare name for enums. */
+export function postgresStorageType(field: FieldMeta, table: string): string {
+  return field.type === 'enum' ? identifierAsStored(enumTypeName(table, field)) : TYPES[field.type](field, table);
+}
+
+/** A name as PostgreSQL stores it: cut to 63 bytes (NAMEDATALEN - 1), never inside a character. */
+function identifierAsStored(name: string): string {
+  let cut = name;
+  while (Buffer.byteLength(cut, 'utf8') > 63) cut = cut.slice(0, -1);
+  return cut;
+}
+
+/** `COMMENT ON TABLE "t" IS '...'` or `COMMENT ON COLUMN "t"."c" IS '...'` (`IS NULL` removes it). */
+export function commentSql(table: string, column: string | null, comment: string | null): string[] {
+  const target = column === null ? `TABLE ${quoteIdentifier(table)}` : `COLUMN ${quoteIdentifier(table)}.${quoteIdentifier(column)}`;
+  return [`COMMENT ON ${target} IS ${comment === null ? 'NULL' : quoteString(comment)}`];
+}
+
+/** The comments of a model's table and columns. */
+function commentsOf(model: ModelMeta, fields: readonly FieldMeta[] = model.fields): string[] {
+  const table = model.comment !== undefined && fields === model.fields ? commentSql(model.table, null, model.comment) : [];
+  return [...table, ...fields.filter((f) => f.comment !== undefined).flatMap((f) => commentSql(model.table, f.column, f.comment!))];
+}
+
 /** Name of the enum type of an enum column: `<table>_<column>_enum`. */
 export function enumTypeName(table: string, field: FieldMeta): string {
   return `${table}_${field.column}_enum`;
@@ -54,20 +78,21 @@ function enumFields(model: ModelMeta): FieldMeta[] {
   return model.fields.filter((f) => f.type === 'enum');
 }
 
-/** Enum types, CREATE TABLE with its key and unique constraints, then its indexes. */
+/** Enum types, CREATE TABLE with its key and unique constraints, then its indexes and comments. */
 export function createTableSql(model: ModelMeta): string[] {
   const columns = model.fields.map((f) => column(model.table, f));
   return [
     ...enumFields(model).map((f) => createEnumSql(model.table, f)),
     createTableStatement(model, columns, false),
     ...createIndexStatements(model),
+    ...commentsOf(model),
   ];
 }
 
 /** ADD COLUMN (its enum type first); a unique field gets a separate unique index. */
 export function addColumnSql(model: ModelMeta, field: FieldMeta): string[] {
   const enumType = field.type === 'enum' ? [createEnumSql(model.table, field)] : [];
-  return [...enumType, ...addColumnStatements(model, field, column(model.table, field))];
+  return [...enumType, ...addColumnStatements(model, field, column(model.table, field)), ...commentsOf(model, [field])];
 }
 
 /** DROP TABLE ... CASCADE, then the model's enum types. */

@@ -32,7 +32,19 @@ const names = new StatementCache<Entry>(STATEMENT_CACHE_LIMIT, (connection, _sql
   if (name !== null) deallocate(connection as Client, name);
 });
 
+/**
+ * Bumped when a schema change may have changed what prepared statements return (a column's type):
+ * each connection then drops its prepared statements before its next query.
+ */
+let generation = 0;
+const generationOf = new WeakMap<object, number>();
+
 function queryConfig(client: Client, sql: string, values: unknown[]): QueryConfig {
+  if ((generationOf.get(client) ?? 0) !== generation) {
+    generationOf.set(client, generation);
+    names.clear(client);
+    client.query('DEALLOCATE ALL').catch(() => undefined);
+  }
   const name = names.get(client, sql);
   if (name === undefined) {
     names.set(client, sql, null);
@@ -65,4 +77,7 @@ export const pgDriver: Driver = {
     return { rows: result.rows, rowCount: result.rowCount ?? result.rows.length };
   },
   copyIn,
+  forgetPreparedStatements() {
+    generation++;
+  },
 };

@@ -9,7 +9,12 @@ import { pgDriver } from './pg-driver';
 import { getTypeParser } from './type-parsers';
 import { postgresCodec } from './codecs';
 import * as ddl from './ddl';
+import { postgresAlterSql, postgresConversionSql, postgresDefaultSql } from './alter-sql';
+import type { CatalogColumn } from '../../schema/catalog';
+import type { Conversion, SchemaChange } from '../../schema/operations';
 import { postgresColumnNames, postgresTableExists } from './introspection';
+import { postgresIntrospect } from './introspect';
+import type { Catalog } from '../../schema/catalog';
 import { classifyPostgresError } from './classify-error';
 import { pgJsonIsNullSql, pgJsonPathSql, pgJsonSetSql, pgJsonValueParam, pgJsonValueSql } from './json-sql';
 import { ConfigurationError } from '../../errors';
@@ -29,6 +34,8 @@ const CAPABILITIES: DialectCapabilities = Object.freeze({
   maxBindParams: 65535,
   addNotNullColumnWithoutDefault: true,
   singleConnection: false,
+  comments: true,
+  nativeEnums: true,
 });
 
 /** PostgreSQL on pg, with regista's type parsers and an optional schema (search_path). */
@@ -37,6 +44,7 @@ export class PostgresDialect implements Dialect {
   readonly capabilities = CAPABILITIES;
   readonly driver: Driver = pgDriver;
   readonly beginSql = 'BEGIN';
+  readonly lockingBeginSql = 'BEGIN ISOLATION LEVEL READ COMMITTED';
   readonly rowLockClause = ' FOR UPDATE';
   readonly unboundedLimit = 'ALL';
   readonly driverName: PostgresDriverName = 'pg';
@@ -86,7 +94,8 @@ export class PostgresDialect implements Dialect {
 
   /** LIKE / ILIKE with `\` as the escape character (standard_conforming_strings, the default). */
   likeSql(expression: string, placeholder: string, insensitive: boolean): string {
-    return `${expression} ${insensitive ? 'ILIKE' : 'LIKE'} ${placeholder} ESCAPE '\\'`;
+    // ::text so that uuid and enum columns match patterns too (a no-op on text).
+    return `(${expression})::text ${insensitive ? 'ILIKE' : 'LIKE'} ${placeholder} ESCAPE '\\'`;
   }
 
   /** `(col #> '{"a","b"}')` (jsonb) or `(col #>> '{"a","b"}')` (text). */
@@ -155,7 +164,45 @@ export class PostgresDialect implements Dialect {
     return postgresColumnNames(run, table);
   }
 
+  introspect(run: Run): Promise<Catalog> {
+    return postgresIntrospect(run);
+  }
+
   classifyError(error: unknown): ErrorClassification {
     return classifyPostgresError(error);
+  }
+
+  columnType(field: FieldMeta, table: string): string {
+    return ddl.postgresStorageType(field, table);
+  }
+
+  defaultSql(field: FieldMeta, table: string): string | null {
+    return postgresDefaultSql(field, table);
+  }
+
+  commentSql(table: string, column: string | null, comment: string | null): string[] {
+    return ddl.commentSql(table, column, comment);
+  }
+
+  alterSql(change: SchemaChange): string[] {
+    return postgresAlterSql(change);
+  }
+
+  /** Never needed: PostgreSQL alters everything in place. */
+  rebuildTableSql(): string[] {
+    throw new ConfigurationError('PostgreSQL alters tables in place; it has no table rebuild', {});
+  }
+
+  /** Foreign keys stay on: nothing is rebuilt. */
+  foreignKeysSql(): string[] {
+    return [];
+  }
+
+  foreignKeyCheckSql(): null {
+    return null;
+  }
+
+  conversionSql(quotedColumn: string, from: CatalogColumn, to: CatalogColumn): Conversion {
+    return postgresConversionSql(quotedColumn, from, to);
   }
 }

@@ -26,6 +26,11 @@ const TYPES: Record<FieldType, (field: FieldMeta) => string> = {
   enum: () => 'TEXT',
 };
 
+/** The column's declared type, lower case, as introspection reports it (schema/catalog.ts). */
+export function sqliteStorageType(field: FieldMeta): string {
+  return TYPES[field.type](field).toLowerCase();
+}
+
 /** An autoincrement key must be exactly `INTEGER PRIMARY KEY` (the rowid alias), declared inline. */
 function isInlineKey(field: FieldMeta): boolean {
   return field.primaryKey && field.generated === 'autoincrement';

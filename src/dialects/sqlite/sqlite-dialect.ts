@@ -4,13 +4,18 @@ import type {
 } from '../dialect';
 import type { FieldMeta } from '../../metadata/field-meta';
 import type { ModelMeta } from '../../metadata/model-meta';
-import { upsertClause, type IndexSpec } from '../shared-ddl';
+import { quoteString, upsertClause, type IndexSpec } from '../shared-ddl';
 import { betterSqlite3Kit } from './better-sqlite3-driver';
 import { sqlite3Kit } from './sqlite3-driver';
 import type { SqliteDriverKit } from './driver-kit';
 import { sqliteCodec, sqliteSelectExpression } from './codecs';
 import * as ddl from './ddl';
+import { sqliteAlterSql, sqliteConversionSql, sqliteDefaultSql, sqliteRebuildTableSql } from './alter-sql';
+import type { CatalogColumn, CatalogTable } from '../../schema/catalog';
+import type { Conversion, SchemaChange } from '../../schema/operations';
 import { sqliteColumnNames, sqliteTableExists } from './introspection';
+import { sqliteIntrospect } from './introspect';
+import type { Catalog } from '../../schema/catalog';
 import { classifySqliteError } from './classify-error';
 import {
   sqliteJsonIsNullSql, sqliteJsonPathSql, sqliteJsonSetSql, sqliteJsonValueParam, sqliteJsonValueSql,
@@ -47,6 +52,8 @@ const CAPABILITIES: DialectCapabilities = Object.freeze({
   maxBindParams: 32766,
   addNotNullColumnWithoutDefault: false,
   singleConnection: true,
+  comments: false,
+  nativeEnums: false,
 });
 
 /** SQLite on better-sqlite3 (default) or sqlite3, through one knex connection. */
@@ -56,6 +63,7 @@ export class SqliteDialect implements Dialect {
   readonly driver: Driver;
   readonly driverName: SqliteDriverName;
   readonly beginSql = 'BEGIN IMMEDIATE';
+  readonly lockingBeginSql = 'BEGIN IMMEDIATE';
   /** Nothing to add: BEGIN IMMEDIATE already serialises writers. */
   readonly rowLockClause = '';
   /** SQLite has no LIMIT ALL; a negative limit means none. */
@@ -200,7 +208,45 @@ export class SqliteDialect implements Dialect {
     return sqliteColumnNames(run, table);
   }
 
+  introspect(run: Run): Promise<Catalog> {
+    return sqliteIntrospect(run);
+  }
+
   classifyError(error: unknown): ErrorClassification {
     return classifySqliteError(error);
+  }
+
+  columnType(field: FieldMeta): string {
+    return field.primaryKey && field.generated === 'autoincrement' ? 'integer' : ddl.sqliteStorageType(field);
+  }
+
+  defaultSql(field: FieldMeta): string | null {
+    return sqliteDefaultSql(field);
+  }
+
+  /** SQLite keeps no comments (generated scripts carry them as `--` lines). */
+  commentSql(): string[] {
+    return [];
+  }
+
+  alterSql(change: SchemaChange): string[] | 'rebuild' {
+    return sqliteAlterSql(change);
+  }
+
+  rebuildTableSql(from: CatalogTable, to: CatalogTable, copy: ReadonlyMap<string, string>): string[] {
+    return sqliteRebuildTableSql(from, to, copy);
+  }
+
+  /** PRAGMA foreign_keys: a no-op inside a transaction, so the planner runs it around one. */
+  foreignKeysSql(enabled: boolean): string[] {
+    return [`PRAGMA foreign_keys = ${enabled ? 'ON' : 'OFF'}`];
+  }
+
+  foreignKeyCheckSql(table: string): string {
+    return `PRAGMA foreign_key_check(${quoteString(table)})`;
+  }
+
+  conversionSql(quotedColumn: string, from: CatalogColumn, to: CatalogColumn): Conversion {
+    return sqliteConversionSql(quotedColumn, from, to);
   }
 }

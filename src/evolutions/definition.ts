@@ -3,7 +3,7 @@ import type { Database } from '../connection/database';
 import { ConfigurationError } from '../errors';
 
 /** One upgrade step (N-1 → N) or the `create` of a package: receives the database it runs on. */
-export type EvolutionStep = (db: Database) => Promise<void> | void;
+export type EvolutionStep = (db: Database) => unknown;
 
 /** What `defineEvolution` takes. */
 export interface EvolutionDefinition {

@@ -49,7 +49,7 @@ export interface EvolutionStatus {
  */
 export async function evolve(db: Database, options: EvolveOptions = {}): Promise<EvolutionStepPlan[]> {
   const order = evolutionOrder(evolutionDefinitions(), options.packages);
-  await ensureEvolutionTables(db);
+  if (!options.dryRun) await ensureEvolutionTables(db);
   const recorded = await readVersions(db);
   const plan = order.flatMap((def) => stepsFor(def, recorded.get(def.package) ?? null));
   if (options.dryRun) return plan;
@@ -65,7 +65,6 @@ export async function evolve(db: Database, options: EvolveOptions = {}): Promise
 /** Status of every defined package (or the given ones with their dependencies). */
 export async function evolutionStatus(db: Database, packages?: readonly string[]): Promise<EvolutionStatus[]> {
   const order = evolutionOrder(evolutionDefinitions(), packages);
-  await ensureEvolutionTables(db);
   const recorded = await readVersions(db);
   return order.map((def) => {
     const r = recorded.get(def.package) ?? null;
@@ -101,6 +100,12 @@ async function runStep(db: Database, def: EvolutionDefinition, step: EvolutionSt
     return await db.transaction(async () => {
       await db.runAll(db.dialect.schemaLockSql(`regista:evolve:${def.package}`));
       const now = await readVersion(db, def.package);
+      if (now !== null && now > def.version) {
+        throw new SchemaNewerThanCodeError(
+          `Another process moved ${def.package} to version ${now}, newer than this code's version ${def.version}: stopping.`,
+          { package: def.package, recorded: now, current: def.version },
+        );
+      }
       if (step.kind === 'create' ? now !== null : now === null || now >= step.version) return false;
       options.onProgress?.({ ...step, phase: 'start' });
       const start = performance.now();
@@ -109,8 +114,9 @@ async function runStep(db: Database, def: EvolutionDefinition, step: EvolutionSt
       await recordVersion(db, def.package, step.version, step.kind, durationMs, checksumOf(fn));
       options.onProgress?.({ ...step, phase: 'done', durationMs });
       return true;
-    });
+    }, { locking: true });
   } catch (error) {
+    if (error instanceof SchemaNewerThanCodeError) throw error;
     const what = step.kind === 'create' ? `create (version ${step.version})` : `step ${step.version}`;
     const detail = error instanceof RegistaError ? `${error.name} ${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
     throw new MigrationError(`Evolution of ${def.package} failed at ${what}; ${def.package} stays at its last good version. ${detail}`, {

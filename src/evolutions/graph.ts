@@ -2,8 +2,9 @@ import { CircularDependencyError, MigrationError } from '../errors';
 import type { EvolutionDefinition } from './definition';
 
 /**
- * The packages to evolve, dependencies first, each once, in a deterministic order (alphabetical
- * among packages whose dependencies are met). Unknown packages or dependencies are a
+ * The packages to evolve, dependencies first, each once, in a deterministic order: a depth-first
+ * walk from the requested packages in alphabetical order, visiting each one's dependencies (also
+ * alphabetically) before it. Unknown packages or dependencies are a
  * MigrationError naming them; a cycle is a CircularDependencyError whose details give its path.
  */
 export function evolutionOrder(definitions: ReadonlyMap<string, EvolutionDefinition>, roots?: readonly string[]): EvolutionDefinition[] {

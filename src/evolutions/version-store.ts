@@ -12,12 +12,13 @@ export async function ensureEvolutionTables(db: Database): Promise<void> {
     await db.runAll(db.dialect.schemaLockSql('regista:evolutions'));
     await db.run(`CREATE TABLE IF NOT EXISTS ${q(VERSIONS_TABLE)} (${q('package')} VARCHAR(200) NOT NULL PRIMARY KEY, ${q('version')} INTEGER NOT NULL, ${q('updated_at')} VARCHAR(40) NOT NULL)`, [], false);
     await db.run(`CREATE TABLE IF NOT EXISTS ${q(HISTORY_TABLE)} (${q('package')} VARCHAR(200) NOT NULL, ${q('version')} INTEGER NOT NULL, ${q('kind')} VARCHAR(10) NOT NULL, ${q('applied_at')} VARCHAR(40) NOT NULL, ${q('duration_ms')} INTEGER NOT NULL, ${q('checksum')} VARCHAR(64) NOT NULL)`, [], false);
-  });
+  }, { locking: true });
 }
 
-/** Recorded versions by package. */
+/** Recorded versions by package (none when the table does not exist yet: reading creates nothing). */
 export async function readVersions(db: Database): Promise<Map<string, number>> {
   const q = (s: string) => db.dialect.quote(s);
+  if (!(await db.dialect.tableExists((sql, b, rows = true) => db.run(sql, b, rows), VERSIONS_TABLE))) return new Map();
   const result = await db.run(`SELECT ${q('package')} AS p, ${q('version')} AS v FROM ${q(VERSIONS_TABLE)}`);
   return new Map(result.rows.map((r) => [String(r.p), Number(r.v)] as const));
 }

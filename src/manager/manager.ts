@@ -497,7 +497,7 @@ function checkGetOptions(m: CompiledModel, options: unknown): void {
 }
 
 function requireConditions(m: CompiledModel, criteria: CriteriaInput | undefined, method: string): void {
-  if (!hasConditions(criteria)) {
+  if (!hasConditions(criteria, m)) {
     throw new InvalidQueryError(`${m.meta.name}.objects.${method}() refuses empty criteria: it would touch every row. Pass criteria, or use truncate().`, { model: m.meta.name, method });
   }
 }

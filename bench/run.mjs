@@ -299,6 +299,8 @@ async function main() {
   const started = new Date();
   if (!existsSync(`${ROOT}dist/cjs/index.js`)) throw new Error('regista is not built: run `npm run build` at the repository root first (npm run bench does).');
   snapshotDist();
+  // Recorded now, with the snapshot: HEAD and dist/ may move while the run goes on.
+  const measuredVersions = await versions(DBS, pgUrl);
   log(`regista bench: ${args.quick ? 'quick' : 'full'} run, scenarios ${args.only.join(',')}, databases ${args.dbs.join(',')}, ${args.runs} run(s) per cell`);
   const cells = {};
   try {
@@ -317,7 +319,7 @@ async function main() {
     sizes,
     runs: args.runs,
     machine: machine(),
-    versions: await versions(args.dbs.length === DBS.length ? DBS : [...new Set([...args.dbs, ...(previous ? DBS : [])])], pgUrl),
+    versions: measuredVersions,
     started: previous?.started && previous.started < started.toISOString() ? previous.started : started.toISOString(),
     finished: finished.toISOString(),
     lastRun: { started: started.toISOString(), finished: finished.toISOString(), args: process.argv.slice(2).join(' ') || '(full)' },

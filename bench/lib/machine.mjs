@@ -1,6 +1,6 @@
 // What the numbers were measured on: machine, OS, Node, databases, drivers and ORMs.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 
@@ -44,11 +44,19 @@ function git(args) {
   }
 }
 
-/** Versions of everything measured. Database versions are asked of the databases themselves. */
+function distBuilt() {
+  try {
+    return `${statSync(`${ROOT}dist/cjs/index.js`).mtime.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+  } catch {
+    return '?';
+  }
+}
+
+/** Versions of everything measured (call it when the run starts: HEAD and dist/ may change during a run). Database versions are asked of the databases themselves. */
 export async function versions(dbs, pgUrl) {
   const bench = ['better-sqlite3', 'sqlite3', 'pg', 'pg-copy-streams', 'pg-cursor', 'pg-query-stream', 'knex', 'typeorm', 'sequelize', 'drizzle-orm', '@mikro-orm/core', 'kysely'];
   const out = {
-    regista: `${JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version} (commit ${git(['rev-parse', '--short', 'HEAD']) || '?'}${git(['status', '--porcelain', 'src']) ? ', with uncommitted changes in src/' : ''})`,
+    regista: `${JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')).version} (HEAD ${git(['rev-parse', '--short', 'HEAD']) || '?'}${git(['status', '--porcelain', 'src']) ? ' with uncommitted changes in src/' : ''}; dist/ built ${distBuilt()})`,
     registaDeps: Object.fromEntries(['better-sqlite3', 'pg', 'knex'].map((n) => [n, versionOf(ROOT, n)])),
     bench: Object.fromEntries(bench.map((n) => [n, versionOf(BENCH, n)])),
   };

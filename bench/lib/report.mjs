@@ -188,7 +188,7 @@ export function render(store, existing) {
   out.push('### Machine and versions', '');
   out.push(`- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB memory; ${m.os}`);
   out.push(`- Node ${m.node}${v.sqlite ? `; SQLite ${v.sqlite} (as built into better-sqlite3)` : ''}${v.postgres ? `; PostgreSQL ${v.postgres} on the same machine (localhost TCP)` : ''}`);
-  out.push(`- regista ${v.regista}, built from the repository (\`dist/\`), with its own ${Object.entries(v.registaDeps).map(([k, x]) => `${k} ${x}`).join(', ')}`);
+  out.push(`- regista ${v.regista}, loaded from a copy of the repository's \`dist/\` taken when the run started, with its own ${Object.entries(v.registaDeps).map(([k, x]) => `${k} ${x}`).join(', ')}`);
   out.push(`- Bench packages (bench/package.json): ${Object.entries(v.bench).map(([k, x]) => `${k} ${x}`).join(', ')}`, '');
   out.push('### regista against its targets', '', summary(store), '');
   out.push('Ratios compare medians. "× raw best" is against better-sqlite3 on SQLite and pg on PostgreSQL, each on its fastest path.', '');

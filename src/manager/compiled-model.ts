@@ -24,8 +24,6 @@ export class CompiledModel {
   readonly pk: CompiledField;
   /** `"id", "name", CAST("big" AS TEXT) AS "big"` */
   readonly selectList: string;
-  /** `"id", "name", ...` for RETURNING: the same expressions as selectList. */
-  readonly returning: string;
   readonly getByPkSql: string;
   readonly deleteByPkSql: string;
   /** Fields written by an insert: all but a database-generated key. */
@@ -44,15 +42,17 @@ export class CompiledModel {
     this.fields = meta.fields.map((f) => ({ meta: f, property: f.property, column: f.column, quoted: d.quote(f.column), codec: d.codec(f) }));
     this.byProperty = new Map(this.fields.map((f) => [f.property, f] as const));
     this.pk = this.byProperty.get(meta.primaryKey.property)!;
-    this.selectList = this.fields.map((f) => {
-      const expr = d.selectExpression(f.meta, f.quoted);
-      return expr === f.quoted ? expr : `${expr} AS ${f.quoted}`;
-    }).join(', ');
-    this.returning = this.selectList;
+    this.selectList = this.fields.map((f) => this.selectTerm(f)).join(', ');
     this.getByPkSql = `SELECT ${this.selectList} FROM ${this.table} WHERE ${this.pk.quoted} = ${d.placeholder(1)}`;
     this.deleteByPkSql = `DELETE FROM ${this.table} WHERE ${this.pk.quoted} = ${d.placeholder(1)}`;
     this.insertFields = this.fields.filter((f) => f.meta.generated !== 'autoincrement');
     this.insertSql = this.insertStatement(this.insertFields);
+  }
+
+  /** One column of a select list, read as the dialect reads that field (aliased back to the column). */
+  selectTerm(f: CompiledField): string {
+    const expr = this.dialect.selectExpression(f.meta, f.quoted);
+    return expr === f.quoted ? expr : `${expr} AS ${f.quoted}`;
   }
 
   /** The select list with every column qualified by `alias` (for joins), aliased back to the bare column. */
@@ -67,7 +67,7 @@ export class CompiledModel {
     const head = fields.length === 0
       ? `INSERT INTO ${this.table} DEFAULT VALUES`
       : `INSERT INTO ${this.table} (${fields.map((f) => f.quoted).join(', ')}) VALUES (${fields.map((_, i) => d.placeholder(i + 1)).join(', ')})`;
-    return `${head}${suffix ? ` ${suffix}` : ''} RETURNING ${this.returning}`;
+    return `${head}${suffix ? ` ${suffix}` : ''} RETURNING ${this.selectList}`;
   }
 
   /** The SQL of a shape, built by `build` the first time the shape is seen. */

@@ -61,7 +61,7 @@ export async function updatePaths(m: CompiledModel, criteria: CriteriaInput, pat
       assignments.push(`${field.quoted} = ${d.placeholder(++n)}`);
     }
     if (assignments.length === 0) throw new InvalidQueryError(`${m.meta.name}.objects.updatePaths() needs at least one path.`, { model: m.meta.name });
-    const sql = `UPDATE ${m.table} SET ${assignments.join(', ')}${where.sql(n + 1)} RETURNING ${m.returning}`;
+    const sql = `UPDATE ${m.table} SET ${assignments.join(', ')}${where.sql(n + 1)} RETURNING ${m.selectList}`;
     const result = await m.db.run(sql, [...bindings, ...where.bindings], true, m.meta);
     return result.rows.map((row) => hydrate(m, row));
   });
@@ -161,7 +161,7 @@ export async function mergeInto(m: CompiledModel, key: unknown, patch: Bag): Pro
     if (stamp && changes[stamp] === undefined) changes[stamp] = new Date();
     const sets = await prepareChanges(m, changes);
     const d = m.dialect;
-    const sql = `UPDATE ${m.table} SET ${sets.map(([f], i) => `${f.quoted} = ${d.placeholder(i + 1)}`).join(', ')} WHERE ${m.pk.quoted} = ${d.placeholder(sets.length + 1)} RETURNING ${m.returning}`;
+    const sql = `UPDATE ${m.table} SET ${sets.map(([f], i) => `${f.quoted} = ${d.placeholder(i + 1)}`).join(', ')} WHERE ${m.pk.quoted} = ${d.placeholder(sets.length + 1)} RETURNING ${m.selectList}`;
     const result = await m.db.run(sql, [...sets.map(([, v]) => v), m.pk.codec.toDb(key)], true, m.meta);
     return hydrate(m, result.rows[0]);
   });

@@ -225,7 +225,7 @@ export class Manager<T extends object> {
     const where = compileCriteria(m, criteria as CriteriaInput);
     const setKey = sets.map(([f]) => f.property).join(',');
     const sql = m.sql(`w|${setKey}|${where.key}`, () =>
-      `UPDATE ${m.table} SET ${assignments(m, sets.map(([f]) => f))}${where.sql(sets.length + 1)} RETURNING ${m.returning}`);
+      `UPDATE ${m.table} SET ${assignments(m, sets.map(([f]) => f))}${where.sql(sets.length + 1)} RETURNING ${m.selectList}`);
     const result = await m.db.run(sql, [...sets.map(([, v]) => v), ...where.bindings], true, m.meta);
     return result.rows.map((row) => hydrate<T>(m, row));
   }
@@ -410,7 +410,7 @@ export class Manager<T extends object> {
     }
     const n = changed.length;
     const sql = m.sql(`p|${changed.map((f) => f.property).join(',')}`, () =>
-      `UPDATE ${m.table} SET ${assignments(m, changed)} WHERE ${m.pk.quoted} = ${m.dialect.placeholder(n + 1)} RETURNING ${m.returning}`);
+      `UPDATE ${m.table} SET ${assignments(m, changed)} WHERE ${m.pk.quoted} = ${m.dialect.placeholder(n + 1)} RETURNING ${m.selectList}`);
     const values = [...changed.map((f) => m.toDb(f, bag[f.property])), m.toDb(m.pk, storedKey)];
     const result = await m.db.run(sql, values, true, m.meta);
     if (result.rows.length === 0) throw RecordNotFoundError.for(m.meta.name, { [m.pk.property]: storedKey });

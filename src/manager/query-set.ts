@@ -6,7 +6,7 @@ import type { Manager } from './manager';
 import { updatePaths } from './documents';
 import { iterateRows, type IterateOptions } from './iterate';
 import { readyModel } from './ready-model';
-import { selectStatement, selectTerm } from './select-query';
+import { selectStatement } from './select-query';
 import type { CreateData, Criteria, DataKeys, ModelData } from './types';
 
 /** One aggregate: `{ count: '*' }`, `{ sum: 'age' }`, `{ avg: 'age' }`, `{ min: 'createdAt' }`, `{ max: 'age' }`. */
@@ -163,7 +163,7 @@ export class QuerySet<T extends object> implements PromiseLike<T[]> {
     const m = await readyModel(this.manager.meta);
     const d = m.dialect;
     const groups = (this.state.groupBy ?? []).map((g) => fieldOf(m, g));
-    const terms: string[] = groups.map((g) => selectTerm(m, g));
+    const terms: string[] = groups.map((g) => m.selectTerm(g));
     const aliases = Object.keys(spec);
     if (aliases.length === 0) throw new InvalidQueryError('aggregate() needs at least one aggregate.', { model: m.meta.name });
     for (const alias of aliases) {

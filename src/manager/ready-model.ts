@@ -1,6 +1,5 @@
 import { getDatabase } from '../connection/connect';
 import type { ModelMeta } from '../metadata/model-meta';
-import { registry } from '../metadata/registry';
 import { ready } from '../schema/ensure-table';
 import { compiledModel, type CompiledModel } from './compiled-model';
 
@@ -9,9 +8,4 @@ export async function readyModel(meta: ModelMeta): Promise<CompiledModel> {
   const m = compiledModel(meta, getDatabase(meta.database));
   if (!m.ready) await ready(m);
   return m;
-}
-
-/** `readyModel` for a class. */
-export function readyModelOf(cls: Function): Promise<CompiledModel> {
-  return readyModel(registry.requireMeta(cls));
 }

@@ -44,7 +44,7 @@ export function selectStatement(
   const key = `s|${columns ? columns.map((c) => c.property).join(',') : '*'}|${where.key}|${order.join(',')}|${mode.reverse ? 'r' : ''}|${limit !== undefined ? 'l' : ''}${offset !== undefined ? 'o' : ''}`;
   const sql = model.sql(key, () => {
     const d = model.dialect;
-    const list = columns ? columns.map((f) => selectTerm(model, f)).join(', ') : model.selectList;
+    const list = columns ? columns.map((f) => model.selectTerm(f)).join(', ') : model.selectList;
     let text = `SELECT ${list} FROM ${model.table}${where.sql(1)}`;
     if (order.length > 0) text += ` ORDER BY ${order.map((o) => orderTerm(model, o, mode.reverse ?? false)).join(', ')}`;
     let n = where.bindings.length;
@@ -54,12 +54,6 @@ export function selectStatement(
     return text;
   });
   return { sql, bindings };
-}
-
-/** One column of a select list, read as the dialect reads that field. */
-export function selectTerm(model: CompiledModel, f: CompiledField): string {
-  const expr = model.dialect.selectExpression(f.meta, f.quoted);
-  return expr === f.quoted ? expr : `${expr} AS ${f.quoted}`;
 }
 
 export function normaliseOrder(model: CompiledModel, orderBy: QueryOptions['orderBy'], defaultOrder: boolean): string[] {

@@ -5,7 +5,7 @@ import { readyModel } from '../manager/ready-model';
 import type { ModelMeta } from '../metadata/model-meta';
 import { registry } from '../metadata/registry';
 import type { ResolvedRelation } from '../metadata/relation-meta';
-import { setLoaded, slotOf } from './relation-cache';
+import { setLoaded } from './relation-cache';
 
 /** Relation paths to load eagerly, as a tree: `['posts', 'posts.tags']` → posts → tags. */
 export type IncludeTree = Map<string, IncludeTree>;
@@ -82,11 +82,6 @@ export async function loadRelation(relation: ResolvedRelation, instances: readon
     for (const item of found ?? []) seen.add(item);
   }
   return [...seen];
-}
-
-/** Whether a relation of an instance is loaded already. */
-export function isLoaded(instance: object, name: string): boolean {
-  return slotOf(instance, name)?.loaded === true;
 }
 
 async function directRows(relation: ResolvedRelation, target: CompiledModel, keys: unknown[]): Promise<Map<unknown, object[]>> {

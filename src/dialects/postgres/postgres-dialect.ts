@@ -1,20 +1,16 @@
 import type { Knex } from 'knex';
 import type {
-  ConnectionTarget, Dialect, DialectCapabilities, Driver, ErrorClassification, FieldCodec, Run,
+  ConnectionTarget, Dialect, DialectCapabilities, Driver,
 } from '../dialect';
 import type { FieldMeta } from '../../metadata/field-meta';
-import type { ModelMeta } from '../../metadata/model-meta';
-import { quoteIdentifier, quoteString, upsertClause, type IndexSpec } from '../shared-ddl';
+import { quoteIdentifier, quoteString, upsertClause } from '../shared-ddl';
 import { pgDriver } from './pg-driver';
 import { getTypeParser } from './type-parsers';
 import { postgresCodec } from './codecs';
 import * as ddl from './ddl';
 import { postgresAlterSql, postgresConversionSql, postgresDefaultSql } from './alter-sql';
-import type { CatalogColumn } from '../../schema/catalog';
-import type { Conversion, SchemaChange } from '../../schema/operations';
 import { postgresColumnNames, postgresTableExists } from './introspection';
 import { postgresIntrospect } from './introspect';
-import type { Catalog } from '../../schema/catalog';
 import { classifyPostgresError } from './classify-error';
 import { pgJsonIsNullSql, pgJsonPathSql, pgJsonSetSql, pgJsonValueParam, pgJsonValueSql } from './json-sql';
 import { ConfigurationError } from '../../errors';
@@ -70,9 +66,7 @@ export class PostgresDialect implements Dialect {
     return config;
   }
 
-  quote(identifier: string): string {
-    return quoteIdentifier(identifier);
-  }
+  readonly quote = quoteIdentifier;
 
   placeholder(index: number): string {
     return `$${index}`;
@@ -99,94 +93,37 @@ export class PostgresDialect implements Dialect {
   }
 
   /** `(col #> '{"a","b"}')` (jsonb) or `(col #>> '{"a","b"}')` (text). */
-  jsonPathSql(quotedColumn: string, segments: readonly string[], as: 'value' | 'text'): string {
-    return pgJsonPathSql(quotedColumn, segments, as);
-  }
-
-  jsonValueSql(placeholder: string): string {
-    return pgJsonValueSql(placeholder);
-  }
-
-  jsonValueParam(value: unknown): unknown {
-    return pgJsonValueParam(value);
-  }
-
-  jsonIsNullSql(quotedColumn: string, segments: readonly string[]): string {
-    return pgJsonIsNullSql(quotedColumn, segments);
-  }
-
-  jsonSetSql(quotedColumn: string, sets: ReadonlyArray<{ segments: readonly string[]; valueSql: string }>): string {
-    return pgJsonSetSql(quotedColumn, sets);
-  }
+  readonly jsonPathSql = pgJsonPathSql;
+  readonly jsonValueSql = pgJsonValueSql;
+  readonly jsonValueParam = pgJsonValueParam;
+  readonly jsonIsNullSql = pgJsonIsNullSql;
+  readonly jsonSetSql = pgJsonSetSql;
 
   selectExpression(_field: FieldMeta, quotedColumn: string): string {
     return quotedColumn;
   }
 
-  codec(field: FieldMeta): FieldCodec {
-    return postgresCodec(field);
-  }
-
-  upsertClause(conflictColumns: readonly string[], updateColumns: readonly string[]): string {
-    return upsertClause(conflictColumns, updateColumns);
-  }
+  readonly codec = postgresCodec;
+  readonly upsertClause = upsertClause;
 
   /** A transaction-scoped advisory lock on the key's hash, released at COMMIT/ROLLBACK. */
   schemaLockSql(key: string): string[] {
     return [`SELECT pg_advisory_xact_lock(hashtext(${quoteString(key)}))`];
   }
 
-  createTableSql(model: ModelMeta): string[] {
-    return ddl.createTableSql(model);
-  }
-
-  addColumnSql(model: ModelMeta, field: FieldMeta): string[] {
-    return ddl.addColumnSql(model, field);
-  }
-
-  dropTableSql(model: ModelMeta): string[] {
-    return ddl.dropTableSql(model);
-  }
-
-  truncateSql(model: ModelMeta): string[] {
-    return ddl.truncateSql(model);
-  }
-
-  createIndexSql(model: ModelMeta, index: IndexSpec): string[] {
-    return ddl.createIndexSql(model, index);
-  }
-
-  tableExists(run: Run, table: string): Promise<boolean> {
-    return postgresTableExists(run, table);
-  }
-
-  columnNames(run: Run, table: string): Promise<string[]> {
-    return postgresColumnNames(run, table);
-  }
-
-  introspect(run: Run): Promise<Catalog> {
-    return postgresIntrospect(run);
-  }
-
-  classifyError(error: unknown): ErrorClassification {
-    return classifyPostgresError(error);
-  }
-
-  columnType(field: FieldMeta, table: string): string {
-    return ddl.postgresStorageType(field, table);
-  }
-
-  defaultSql(field: FieldMeta, table: string): string | null {
-    return postgresDefaultSql(field, table);
-  }
-
-  commentSql(table: string, column: string | null, comment: string | null): string[] {
-    return ddl.commentSql(table, column, comment);
-  }
-
-  alterSql(change: SchemaChange): string[] {
-    return postgresAlterSql(change);
-  }
+  readonly createTableSql = ddl.createTableSql;
+  readonly addColumnSql = ddl.addColumnSql;
+  readonly dropTableSql = ddl.dropTableSql;
+  readonly truncateSql = ddl.truncateSql;
+  readonly createIndexSql = ddl.createIndexSql;
+  readonly tableExists = postgresTableExists;
+  readonly columnNames = postgresColumnNames;
+  readonly introspect = postgresIntrospect;
+  readonly classifyError = classifyPostgresError;
+  readonly columnType = ddl.postgresStorageType;
+  readonly defaultSql = postgresDefaultSql;
+  readonly commentSql = ddl.commentSql;
+  readonly alterSql = postgresAlterSql;
 
   /** Never needed: PostgreSQL alters everything in place. */
   rebuildTableSql(): string[] {
@@ -202,7 +139,5 @@ export class PostgresDialect implements Dialect {
     return null;
   }
 
-  conversionSql(quotedColumn: string, from: CatalogColumn, to: CatalogColumn): Conversion {
-    return postgresConversionSql(quotedColumn, from, to);
-  }
+  readonly conversionSql = postgresConversionSql;
 }

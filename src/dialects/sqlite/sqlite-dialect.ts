@@ -1,21 +1,18 @@
 import type { Knex } from 'knex';
 import type {
-  ConnectionTarget, Dialect, DialectCapabilities, Driver, ErrorClassification, FieldCodec, Run,
+  ConnectionTarget, Dialect, DialectCapabilities, Driver, FieldCodec,
 } from '../dialect';
 import type { FieldMeta } from '../../metadata/field-meta';
-import type { ModelMeta } from '../../metadata/model-meta';
-import { quoteString, upsertClause, type IndexSpec } from '../shared-ddl';
+import { quoteString, upsertClause } from '../shared-ddl';
 import { betterSqlite3Kit } from './better-sqlite3-driver';
 import { sqlite3Kit } from './sqlite3-driver';
 import type { SqliteDriverKit } from './driver-kit';
 import { sqliteCodec, sqliteSelectExpression } from './codecs';
 import * as ddl from './ddl';
 import { sqliteAlterSql, sqliteConversionSql, sqliteDefaultSql, sqliteRebuildTableSql } from './alter-sql';
-import type { CatalogColumn, CatalogTable } from '../../schema/catalog';
-import type { Conversion, SchemaChange } from '../../schema/operations';
+import type { CatalogTable } from '../../schema/catalog';
 import { sqliteColumnNames, sqliteTableExists } from './introspection';
 import { sqliteIntrospect } from './introspect';
-import type { Catalog } from '../../schema/catalog';
 import { classifySqliteError } from './classify-error';
 import {
   sqliteJsonIsNullSql, sqliteJsonPathSql, sqliteJsonSetSql, sqliteJsonValueParam, sqliteJsonValueSql,
@@ -122,9 +119,7 @@ export class SqliteDialect implements Dialect {
     return `${expression} IN (SELECT value FROM json_each(${placeholder}))`;
   }
 
-  anyOfValue(values: readonly unknown[]): unknown {
-    return JSON.stringify(values);
-  }
+  readonly anyOfValue = JSON.stringify;
 
   /**
    * LIKE is case-sensitive through the connection's `case_sensitive_like` pragma (knexConfig).
@@ -138,29 +133,12 @@ export class SqliteDialect implements Dialect {
   }
 
   /** json_extract for both forms: strings come out as text, numbers as numbers, booleans as 1/0. */
-  jsonPathSql(quotedColumn: string, segments: readonly string[]): string {
-    return sqliteJsonPathSql(quotedColumn, segments);
-  }
-
-  jsonValueSql(placeholder: string): string {
-    return sqliteJsonValueSql(placeholder);
-  }
-
-  jsonValueParam(value: unknown): unknown {
-    return sqliteJsonValueParam(value);
-  }
-
-  jsonIsNullSql(quotedColumn: string, segments: readonly string[]): string {
-    return sqliteJsonIsNullSql(quotedColumn, segments);
-  }
-
-  jsonSetSql(quotedColumn: string, sets: ReadonlyArray<{ segments: readonly string[]; valueSql: string }>): string {
-    return sqliteJsonSetSql(quotedColumn, sets);
-  }
-
-  selectExpression(field: FieldMeta, quotedColumn: string): string {
-    return sqliteSelectExpression(field, quotedColumn);
-  }
+  readonly jsonPathSql = sqliteJsonPathSql;
+  readonly jsonValueSql = sqliteJsonValueSql;
+  readonly jsonValueParam = sqliteJsonValueParam;
+  readonly jsonIsNullSql = sqliteJsonIsNullSql;
+  readonly jsonSetSql = sqliteJsonSetSql;
+  readonly selectExpression = sqliteSelectExpression;
 
   codec(field: FieldMeta): FieldCodec {
     let codec = this.codecs.get(field);
@@ -171,67 +149,35 @@ export class SqliteDialect implements Dialect {
     return codec;
   }
 
-  upsertClause(conflictColumns: readonly string[], updateColumns: readonly string[]): string {
-    return upsertClause(conflictColumns, updateColumns);
-  }
+  readonly upsertClause = upsertClause;
 
   /** Nothing to add: BEGIN IMMEDIATE already takes the write lock. */
   schemaLockSql(): string[] {
     return [];
   }
 
-  createTableSql(model: ModelMeta): string[] {
-    return ddl.createTableSql(model);
-  }
-
-  addColumnSql(model: ModelMeta, field: FieldMeta): string[] {
-    return ddl.addColumnSql(model, field);
-  }
-
-  dropTableSql(model: ModelMeta): string[] {
-    return ddl.dropTableSql(model);
-  }
-
-  truncateSql(model: ModelMeta): string[] {
-    return ddl.truncateSql(model);
-  }
-
-  createIndexSql(model: ModelMeta, index: IndexSpec): string[] {
-    return ddl.createIndexSql(model, index);
-  }
-
-  tableExists(run: Run, table: string): Promise<boolean> {
-    return sqliteTableExists(run, table);
-  }
-
-  columnNames(run: Run, table: string): Promise<string[]> {
-    return sqliteColumnNames(run, table);
-  }
-
-  introspect(run: Run): Promise<Catalog> {
-    return sqliteIntrospect(run);
-  }
-
-  classifyError(error: unknown): ErrorClassification {
-    return classifySqliteError(error);
-  }
+  readonly createTableSql = ddl.createTableSql;
+  readonly addColumnSql = ddl.addColumnSql;
+  readonly dropTableSql = ddl.dropTableSql;
+  readonly truncateSql = ddl.truncateSql;
+  readonly createIndexSql = ddl.createIndexSql;
+  readonly tableExists = sqliteTableExists;
+  readonly columnNames = sqliteColumnNames;
+  readonly introspect = sqliteIntrospect;
+  readonly classifyError = classifySqliteError;
 
   columnType(field: FieldMeta): string {
     return field.primaryKey && field.generated === 'autoincrement' ? 'integer' : ddl.sqliteStorageType(field);
   }
 
-  defaultSql(field: FieldMeta): string | null {
-    return sqliteDefaultSql(field);
-  }
+  readonly defaultSql = sqliteDefaultSql;
 
   /** SQLite keeps no comments (generated scripts carry them as `--` lines). */
   commentSql(): string[] {
     return [];
   }
 
-  alterSql(change: SchemaChange): string[] | 'rebuild' {
-    return sqliteAlterSql(change);
-  }
+  readonly alterSql = sqliteAlterSql;
 
   rebuildTableSql(from: CatalogTable, to: CatalogTable, copy: ReadonlyMap<string, string>): string[] {
     return sqliteRebuildTableSql(from, to, copy);
@@ -246,7 +192,5 @@ export class SqliteDialect implements Dialect {
     return `PRAGMA foreign_key_check(${quoteString(table)})`;
   }
 
-  conversionSql(quotedColumn: string, from: CatalogColumn, to: CatalogColumn): Conversion {
-    return sqliteConversionSql(quotedColumn, from, to);
-  }
+  readonly conversionSql = sqliteConversionSql;
 }
